@@ -1,0 +1,145 @@
+/**
+ * Seeded pseudo-random numbers. Every random choice in the library (splits, initialisation,
+ * sampling, shuffling) takes an `Rng` or a seed, so the same seed always gives the same numbers
+ * on every machine.
+ *
+ * Generator: xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
+ * ACM TOMS 2021), 128 bits of state, period 2^128 − 1. The state is seeded from a 32-bit seed with
+ * splitmix32 so that nearby seeds (1, 2, 3 …) give unrelated streams.
+ * Normal deviates use the Marsaglia polar method (Marsaglia & Bray 1964).
+ */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spare = NaN;
+
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    let x = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    const next = (): number => {
+      // splitmix32
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Next unsigned 32-bit integer. */
+  uint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.s1 << 9) >>> 0;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3 >>> 0, 11);
+    this.s0 >>>= 0;
+    this.s1 >>>= 0;
+    this.s2 >>>= 0;
+    return result;
+  }
+
+  /** Uniform float in [0, 1) with 53 random bits. */
+  next(): number {
+    const hi = this.uint32() >>> 5; // 27 bits
+    const lo = this.uint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n). Unbiased (rejection sampling). */
+  int(n: number): number {
+    if (!(n >= 1) || !Number.isInteger(n) || n > 0x100000000) {
+      throw new Error(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    }
+    const limit = 0x100000000 - (0x100000000 % n);
+    let r = this.uint32();
+    while (r >= limit) r = this.uint32();
+    return r % n;
+  }
+
+  /** Uniform float in [lo, hi). */
+  uniform(lo = 0, hi = 1): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  /** Normal deviate with the given mean and standard deviation. */
+  normal(mean = 0, std = 1): number {
+    if (!Number.isNaN(this.spare)) {
+      const v = this.spare;
+      this.spare = NaN;
+      return mean + std * v;
+    }
+    let u = 0;
+    let v = 0;
+    let s = 0;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return mean + std * u * f;
+  }
+
+  /** Shuffles an array or typed array in place (Fisher–Yates) and returns it. */
+  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** A random permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    return this.shuffle(p);
+  }
+
+  /** `k` distinct integers drawn uniformly from [0, n), in random order. */
+  sample(n: number, k: number): Int32Array {
+    if (k > n) throw new Error(`Rng.sample: cannot draw ${k} distinct values from ${n}`);
+    if (k * 4 < n) {
+      const seen = new Set<number>();
+      const out = new Int32Array(k);
+      let m = 0;
+      while (m < k) {
+        const x = this.int(n);
+        if (!seen.has(x)) {
+          seen.add(x);
+          out[m++] = x;
+        }
+      }
+      return out;
+    }
+    return this.permutation(n).slice(0, k);
+  }
+
+  /** A new generator whose stream is determined by this one (for independent sub-tasks). */
+  fork(): Rng {
+    return new Rng(this.uint32());
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** Accepts a seed or an existing generator. */
+export function toRng(seedOrRng: number | Rng): Rng {
+  return typeof seedOrRng === "number" ? new Rng(seedOrRng) : seedOrRng;
+}
