@@ -54,7 +54,7 @@ test("JupyterLab serves the course with the tslab kernel and the plotly renderer
     assert.ok(tslab.spec.argv.some((a: string) => a.endsWith(path.join("scripts", "kernel.js"))));
     const page = await fetch(`${base}/lab?token=${token}`);
     assert.equal(page.status, 200);
-    const contents = await (await fetch(`${base}/api/contents?token=${token}`)).json();
+    const contents = (await (await fetch(`${base}/api/contents?token=${token}`)).json()) as { content: { name: string }[] };
     const names = contents.content.map((c: { name: string }) => c.name);
     assert.ok(names.includes("00-getting-started.ipynb"), `notebooks listed: ${names.join(", ")}`);
   } finally {
