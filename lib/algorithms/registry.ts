@@ -1,0 +1,139 @@
+/**
+ * THE registry of algorithms: id → title, description, kind, parameter schema and constructor.
+ * The CLI, the evaluator and the notebooks all look algorithms up here; there is no second list.
+ *
+ * Adding an algorithm = one `define({...})` entry in `ALGORITHMS` below.
+ */
+import { PopularityRecommender } from "../baseline/popularity";
+import { RandomRecommender } from "../baseline/random";
+import { ItemSimRecommender } from "../cooccurrence/itemsim";
+import type { Recommender } from "../model/recommender";
+import {
+  type ParamSchema,
+  type ParamValue,
+  type ParamValues,
+  describeParams,
+  resolveParams,
+  splitPairs,
+} from "./params";
+
+export type { ParamSchema, ParamSpec, ParamType, ParamValue } from "./params";
+export { describeParams } from "./params";
+
+export interface AlgorithmInfo {
+  id: string;
+  /** Short human name, e.g. "Most popular". */
+  title: string;
+  /** One or two sentences: what it does and where it comes from. */
+  description: string;
+  /** "rating": predicts ratings on the data's scale (RMSE/MAE apply); "ranking": scores only order items. */
+  kind: "rating" | "ranking";
+  params: ParamSchema;
+  /** A new, unfitted model. `params` must be complete and valid (see `resolveParams`). */
+  create(params: Record<string, ParamValue>): Recommender;
+}
+
+/** Typed helper for entries: `create` sees its parameters with their types. */
+function define<S extends ParamSchema>(a: {
+  id: string;
+  title: string;
+  description: string;
+  kind: "rating" | "ranking";
+  params: S;
+  create(params: ParamValues<S>): Recommender;
+}): AlgorithmInfo {
+  return a as unknown as AlgorithmInfo;
+}
+
+const ALGORITHMS: readonly AlgorithmInfo[] = [
+  define({
+    id: "random",
+    title: "Random (normal)",
+    description:
+      "Predicts a rating drawn from N(μ, σ²) of the train ratings, clipped to the scale (Surprise's NormalPredictor); each (user, item) draw is a hash of (seed, user, item).",
+    kind: "rating",
+    params: {
+      seed: { type: "integer", default: 0, min: 0, max: 4294967295, doc: "seed of the per-(user, item) draws" },
+    },
+    create: (p) => new RandomRecommender({ seed: p.seed }),
+  }),
+  define({
+    id: "popularity",
+    title: "Most popular",
+    description:
+      "Recommends the items with the most train interactions, the same list for everyone minus what they have seen; score = number of interactions.",
+    kind: "ranking",
+    params: {},
+    create: () => new PopularityRecommender(),
+  }),
+  define({
+    id: "itemsim",
+    title: "Item similarity (co-occurrence, Jaccard)",
+    description:
+      "Scores an item by its mean Jaccard similarity |U_i ∩ U_j| / |U_i ∪ U_j| to the user's items: people who liked this also liked.",
+    kind: "ranking",
+    params: {
+      minRating: {
+        type: "number",
+        default: 0,
+        doc: "only ratings ≥ minRating count as interactions (0 = all on a positive scale)",
+      },
+      storage: {
+        type: "enum",
+        default: "auto",
+        choices: ["auto", "dense", "sparse"],
+        doc: "similarities as a dense item × item float32 matrix, or counted from the sparse data per user (auto: dense up to 512 MiB, i.e. 11,585 items)",
+      },
+    },
+    create: (p) => new ItemSimRecommender({ minRating: p.minRating, storage: p.storage as "auto" | "dense" | "sparse" }),
+  }),
+];
+
+const BY_ID = new Map<string, AlgorithmInfo>();
+for (const a of ALGORITHMS) {
+  if (BY_ID.has(a.id)) throw new Error(`algorithm registry: id ${a.id} is registered twice`);
+  BY_ID.set(a.id, a);
+}
+
+/** All registered algorithms, in registration order. */
+export function listAlgorithms(): readonly AlgorithmInfo[] {
+  return ALGORITHMS;
+}
+
+/** The registered algorithm `id`; an unknown id throws an Error listing the valid ids. */
+export function getAlgorithm(id: string): AlgorithmInfo {
+  const a = BY_ID.get(id);
+  if (a === undefined) {
+    throw new Error(`unknown algorithm ${JSON.stringify(id)}; valid ids: ${ALGORITHMS.map((x) => x.id).join(", ")}`);
+  }
+  return a;
+}
+
+/**
+ * Parses CLI-style `key=value` pairs, comma-separated and/or repeated
+ * (`["k=40,sim=cosine", "user_based=false"]`), for algorithm `id`: checks types, ranges and
+ * choices, fills in defaults. An unknown parameter throws an Error listing the valid ones.
+ */
+export function parseParams(id: string, pairs: readonly string[]): Record<string, ParamValue> {
+  const a = getAlgorithm(id);
+  return resolveParams(`algorithm ${id}`, a.params, splitPairs(`algorithm ${id}`, pairs));
+}
+
+/**
+ * A new, unfitted model of algorithm `id`. `params` is either a record (typed values or strings;
+ * missing ones take their defaults) or CLI-style `key=value` pairs as for `parseParams`.
+ */
+export function createAlgorithm(id: string, params: Record<string, unknown> | readonly string[] = {}): Recommender {
+  const a = getAlgorithm(id);
+  const values = Array.isArray(params)
+    ? parseParams(id, params as readonly string[])
+    : resolveParams(`algorithm ${id}`, a.params, params as Record<string, unknown>);
+  return a.create(values);
+}
+
+/** Multi-line help: one block per algorithm with its id, title, kind, description and parameters. */
+export function algorithmsHelp(): string {
+  return ALGORITHMS.map(
+    (a) => `${a.id} — ${a.title} [${a.kind}]\n  ${a.description}\n  parameters: ${describeParams(a.params)}`,
+  ).join("\n");
+}
