@@ -82,7 +82,18 @@ export class RandomRecommender implements Recommender {
   recommend(user: number, n: number, options: RecommendOptions = {}): Recommendation[] {
     if (this.train === null) throw new Error("random: recommend called before fit");
     checkUser(this.train, user);
-    return topNByPrediction(this, this.train, user, n, options);
+    // Rank by the unclipped draw μ + σ·z: about one prediction in ten is clipped to the top of the
+    // scale, and ranking those ties by item id would favour low ids (skewing coverage and novelty).
+    // minScore compares the same way (for a threshold inside the scale, unclipped ≥ t ⇔ clipped ≥ t);
+    // the reported score is the clipped predicted rating.
+    const unclipped = {
+      predictsRatings: true,
+      predict: (u: number, i: number): Prediction => ({ value: this.mu + this.sigma * this.deviate(u, i), impossible: false }),
+    };
+    return topNByPrediction(unclipped, this.train, user, n, options).map((r) => ({
+      item: r.item,
+      score: clip(r.score, this.scale),
+    }));
   }
 }
 

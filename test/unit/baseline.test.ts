@@ -148,14 +148,21 @@ test("random: recommend = unseen items by predicted rating ≥ minScore, best fi
   const d = randomData(2, 12, 40, 0.25);
   const m = new RandomRecommender({ seed: 4 }).fit(d);
   for (let u = 0; u < d.nUsers; u++) {
-    const expected: { item: number; score: number }[] = [];
+    // ranked by the unclipped draw μ + σz (so clipped ties at the top do not favour low ids),
+    // reported with the clipped predicted rating
+    const expected: { item: number; draw: number; score: number }[] = [];
     for (let i = 0; i < d.nItems; i++) {
       if (d.hasRated(u, i)) continue;
+      const draw = m.mu + m.sigma * m.deviate(u, i);
       const v = m.predict(u, i).value;
-      if (v >= 4) expected.push({ item: i, score: v });
+      assert.equal(v, Math.min(5, Math.max(1, draw)));
+      if (v >= 4) expected.push({ item: i, draw, score: v });
     }
-    expected.sort((a, b) => b.score - a.score || a.item - b.item);
-    assert.deepEqual(m.recommend(u, 5, { minScore: 4 }), expected.slice(0, 5));
+    expected.sort((a, b) => b.draw - a.draw || a.item - b.item);
+    assert.deepEqual(
+      m.recommend(u, 5, { minScore: 4 }),
+      expected.slice(0, 5).map(({ item, score }) => ({ item, score })),
+    );
   }
   assert.throws(() => new RandomRecommender().predict(0, 0), /before fit/);
   assert.throws(() => m.recommend(d.nUsers, 5), /outside/);
