@@ -1,0 +1,43 @@
+/**
+ * The course library in one import, for notebooks (`import { … } from "./lib/index"`) and for
+ * programs. Each line re-exports one module; the modules themselves stay small and import each
+ * other by file.
+ */
+// data
+export * from "./data/dataset";
+export * from "./data/load";
+export * from "./data/frames";
+export * from "./data/registry";
+export * from "./data/synthetic";
+export { dataDir, dataMirror, ENV_DATA_DIR, ENV_DATA_MIRROR } from "./data/paths";
+export * from "./random";
+// the recommender contract and algorithms
+export * from "./model/recommender";
+export * from "./algorithms/registry";
+export { RandomRecommender } from "./baseline/random";
+export { PopularityRecommender } from "./baseline/popularity";
+export * from "./cooccurrence/itemsim";
+// evaluation
+export * from "./split/common";
+export * from "./split/holdout";
+export * from "./split/leaveOneOut";
+export * from "./split/kfold";
+export * from "./split/perUser";
+export * from "./metrics/accuracy";
+export * from "./metrics/topn";
+export * from "./metrics/hits";
+export * from "./metrics/coverage";
+export * from "./metrics/diversity";
+export * from "./metrics/novelty";
+export * from "./metrics/ranking";
+export * from "./eval/evaluate";
+export * from "./eval/bakeoff";
+export * from "./eval/format";
+export * from "./eval/sample";
+export * from "./eval/cosine";
+// notebooks: figures, display, records, progress, tables
+export * as plot from "./plot/figure";
+export * from "./notebook/display";
+export * from "./notebook/record";
+export * from "./notebook/progress";
+export * from "./notebook/table";
