@@ -33,6 +33,9 @@ interface CommandEntry {
 // One line per command (`typeof import(...)` lets the compiler check the module's shape).
 const COMMANDS: CommandEntry[] = [
   { name: "data", summary: "list, fetch and inspect datasets", load: () => require("./data") as typeof import("./data") },
+  { name: "algorithms", summary: "list the algorithms and their parameters", load: () => require("./algorithms") as typeof import("./algorithms") },
+  { name: "evaluate", summary: "evaluate an algorithm under a protocol (course, holdout, loo, kfold)", load: () => require("./evaluate") as typeof import("./evaluate") },
+  { name: "recommend", summary: "fit an algorithm and print a user's top-n with titles", load: () => require("./recommend") as typeof import("./recommend") },
 ];
 
 export const processIO: CliIO = {

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { labArgs } from "../../lib/jupyter/lab";
 import { PROJECT_ROOT, jupyterEnv, venvBin } from "../../lib/jupyter/paths";
 
 function freePort(): Promise<number> {
@@ -29,16 +30,17 @@ test("JupyterLab serves the course with the tslab kernel and the plotly renderer
   const token = "recsys-test-token";
   const lab = spawn(
     venvBin("jupyter"),
-    ["lab", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--IdentityProvider.token=${token}`,
-      `--notebook-dir=${path.join(PROJECT_ROOT, "notebooks")}`, "--ServerApp.open_browser=False"],
+    labArgs(["--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--IdentityProvider.token=${token}`]),
     { env: jupyterEnv(), cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
   lab.stderr.on("data", (d) => (log += d));
+  let exited = false;
+  lab.on("exit", () => (exited = true));
   try {
     const base = `http://127.0.0.1:${port}`;
     let specs: any = null;
-    for (let attempt = 0; attempt < 120 && !specs; attempt++) {
+    for (let attempt = 0; attempt < 120 && !specs && !exited; attempt++) {
       await new Promise((r) => setTimeout(r, 500));
       try {
         const res = await fetch(`${base}/api/kernelspecs?token=${token}`);
@@ -58,7 +60,10 @@ test("JupyterLab serves the course with the tslab kernel and the plotly renderer
     const names = contents.content.map((c: { name: string }) => c.name);
     assert.ok(names.includes("00-getting-started.ipynb"), `notebooks listed: ${names.join(", ")}`);
   } finally {
-    lab.kill("SIGTERM");
-    await new Promise((r) => lab.once("exit", r));
+    if (lab.exitCode === null && lab.signalCode === null) {
+      const exited = new Promise((r) => lab.once("exit", r));
+      lab.kill("SIGTERM");
+      await exited;
+    }
   }
 });

@@ -1,3 +1,4 @@
+import { MIRROR, needsMirror } from "../datasets";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
@@ -9,7 +10,7 @@ import { datasetStats, fetchDataset, forgetLoadedDatasets, loadDataset, loadMovi
 import { loadFrames } from "../../lib/data/frames";
 
 // Real data comes from the shared mirror; the cache is a fresh temp dir (never the repo's data/cache).
-const SHARED = "/work/shared/datasets";
+const SHARED = MIRROR;
 const DATA = fs.mkdtempSync(path.join(os.tmpdir(), "recsys-load-"));
 process.env.RECSYS_DATA_MIRROR = SHARED;
 process.env.RECSYS_DATA_DIR = DATA;
@@ -94,7 +95,7 @@ test("the same name gives the same object (parsed once per process)", async () =
   assert.equal(c.nRatings, a.nRatings);
 });
 
-test("ml-latest-small-2016 loads from its directory (format detected) and by name from the mirror folder", async () => {
+test("ml-latest-small-2016 loads from its directory (format detected) and by name from the mirror folder", { skip: needsMirror("ml-latest-small-2016/ratings.csv") }, async () => {
   const byName = await loadMovieLens("ml-latest-small-2016");
   assert.equal(byName.data.dir, LATEST_2016); // used in place, not copied
   assert.ok(!fs.existsSync(path.join(DATA, "ml-latest-small-2016")));

@@ -1,0 +1,97 @@
+/**
+ * `recsys evaluate`, `recsys recommend` and `recsys algorithms`, run in-process on MovieLens 100K
+ * (from the mirror into a temp cache): the JSON contract, protocol semantics visible in the
+ * output, and the errors that list valid choices.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { MIRROR } from "../datasets";
+import { CliIO, main } from "../../lib/cli/main";
+
+const DATA = fs.mkdtempSync(path.join(os.tmpdir(), "recsys-cli-eval-"));
+process.on("exit", () => fs.rmSync(DATA, { recursive: true, force: true }));
+if (MIRROR) process.env.RECSYS_DATA_MIRROR = MIRROR;
+process.env.RECSYS_DATA_DIR = DATA;
+
+async function recsys(...argv: string[]) {
+  const io = { stdout: "", stderr: "", out: (s: string) => void (io.stdout += s), err: (s: string) => void (io.stderr += s) };
+  const code = await main(argv, io as CliIO);
+  return { code, ...io };
+}
+
+test("evaluate --json: the documented keys; a ranker has no RMSE/MAE", async () => {
+  const r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(out), ["dataset", "algorithm", "params", "protocol", "metrics", "seconds"]);
+  assert.equal(out.dataset, "ml-100k");
+  assert.equal(out.algorithm, "popularity");
+  assert.equal(out.protocol, "course");
+  for (const k of ["hr", "chr", "arhr", "coverage", "diversity", "novelty"]) {
+    assert.equal(typeof out.metrics[k], "number", `metrics.${k}`);
+  }
+  assert.ok(!("rmse" in out.metrics) && !("mae" in out.metrics), "a pure ranker must omit rmse/mae");
+  assert.ok(out.metrics.hr > 0 && out.metrics.hr < 1);
+  assert.ok(out.metrics.arhr <= out.metrics.hr);
+  assert.ok(out.seconds.fit >= 0 && out.seconds.total >= out.seconds.fit);
+});
+
+test("evaluate: a rating predictor reports RMSE/MAE; the same seed gives the same numbers", async () => {
+  const args = ["evaluate", "--dataset", "ml-100k", "--algo", "random", "--protocol", "holdout", "--seed", "7", "--json"];
+  const a = JSON.parse((await recsys(...args)).stdout);
+  const b = JSON.parse((await recsys(...args)).stdout);
+  assert.ok(a.metrics.rmse > 1.3 && a.metrics.rmse < 1.7, `random RMSE ${a.metrics.rmse}`);
+  assert.ok(a.metrics.mae < a.metrics.rmse);
+  assert.deepEqual(a.metrics, b.metrics);
+  assert.equal(a.params.seed, 7, "--seed also seeds an algorithm that takes a seed");
+  const c = JSON.parse((await recsys("evaluate", "--dataset", "ml-100k", "--algo", "random", "--protocol", "holdout", "--seed", "8", "--json")).stdout);
+  assert.notEqual(c.metrics.rmse, a.metrics.rmse);
+});
+
+test("evaluate --protocol kfold: means with std beside them", async () => {
+  const r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "random", "--protocol", "kfold", "--folds", "3", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.protocol, "kfold");
+  assert.equal(typeof out.std.rmse, "number");
+  assert.ok(out.std.rmse > 0 && out.std.rmse < 0.05);
+});
+
+test("--param: comma-separated and repeated pairs reach the algorithm", async () => {
+  const r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "itemsim", "--param", "minRating=4", "--param", "storage=dense", "--protocol", "loo", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).params, { minRating: 4, storage: "dense" });
+});
+
+test("unknown algorithm, parameter, protocol or user: non-zero exit and the valid choices", async () => {
+  let r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "nope");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown algorithm "nope"; valid ids: .*popularity/);
+  r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "itemsim", "--param", "k=3");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown parameter "k" for algorithm itemsim; valid parameters: minRating/);
+  r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "random", "--protocol", "best");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /valid protocols: course, holdout, loo, kfold/);
+  r = await recsys("recommend", "--dataset", "ml-100k", "--algo", "popularity", "--user", "99999");
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /unknown user id "99999" in ml-100k/);
+});
+
+test("recommend prints titles and scores, best first, none the user has seen", async () => {
+  const r = await recsys("recommend", "--dataset", "ml-100k", "--algo", "popularity", "--user", "1", "--n", "5", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const recs = JSON.parse(r.stdout).recommendations as { rank: number; title: string; score: number; item: string }[];
+  assert.equal(recs.length, 5);
+  assert.deepEqual(recs.map((x) => x.rank), [1, 2, 3, 4, 5]);
+  for (let k = 1; k < recs.length; k++) assert.ok(recs[k - 1].score >= recs[k].score);
+  // user 1 rated Star Wars (item 50), the most popular movie: it must not be recommended
+  assert.ok(!recs.some((x) => x.item === "50"));
+  const text = await recsys("recommend", "--dataset", "ml-100k", "--algo", "popularity", "--user", "1", "--n", "3");
+  assert.match(text.stdout, /rank\s+title\s+score/);
+  const list = await recsys("algorithms");
+  assert.match(list.stdout, /itemsim/);
+});
