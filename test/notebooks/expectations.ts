@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import path from "node:path";
+
 /**
  * What each course notebook must record when executed headlessly, with tolerances. Every notebook
- * in notebooks/ needs an entry here (a test enforces it), so no notebook runs unchecked.
+ * notebooks/NAME.ipynb needs a file test/notebooks/expect/NAME.ts whose default export is its
+ * `NotebookExpectations` (a test enforces it), so no notebook runs unchecked.
  *
  * An expectation is a number/string/boolean (exact), `{ approx, tol }` (|value − approx| ≤ tol),
  * `{ min, max }` (a range, either bound optional), or a function that asserts on the value.
@@ -22,21 +26,12 @@ export interface NotebookExpectations {
   minFigures?: number;
 }
 
-export const EXPECTATIONS: Record<string, NotebookExpectations> = {
-  "00-getting-started": {
-    records: {
-      ratings: 100000,
-      users: 943,
-      items: 1682,
-      genres: 19,
-      ratingScale: (v) => {
-        if (JSON.stringify(v) !== "[1,5]") throw new Error(`ratingScale ${JSON.stringify(v)} != [1,5]`);
-      },
-      meanRating: { approx: 3.52986, tol: 1e-4 },
-      mostRatedTitle: "Star Wars (1977)",
-      mostRatedCount: 583,
-      dramaMovies: 725,
-    },
-    minFigures: 5,
-  },
-};
+/** Expectations by notebook name, read from test/notebooks/expect/*.ts. */
+export function loadExpectations(): Record<string, NotebookExpectations> {
+  const dir = path.join(__dirname, "expect");
+  const out: Record<string, NotebookExpectations> = {};
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (f.endsWith(".ts")) out[f.replace(/\.ts$/, "")] = (require(path.join(dir, f)) as { default: NotebookExpectations }).default;
+  }
+  return out;
+}
