@@ -120,16 +120,24 @@ export function parseParamValue(owner: string, name: string, spec: ParamSpec, ra
 export function splitPairs(owner: string, pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const element of pairs) {
+    // A piece without "=" continues the previous value, so list values read naturally:
+    // "features=genres,years,k=40" → features="genres,years", k="40".
+    let last: string | null = null;
     for (const piece of element.split(",")) {
       const s = piece.trim();
       if (s === "") continue;
       const eq = s.indexOf("=");
+      if (eq < 0 && last !== null) {
+        out[last] += `,${s}`;
+        continue;
+      }
       if (eq <= 0) throw new Error(`parameter ${JSON.stringify(s)} of ${owner} is not of the form key=value`);
       const key = s.slice(0, eq).trim();
       if (Object.prototype.hasOwnProperty.call(out, key)) {
         throw new Error(`parameter ${key} of ${owner} is given twice`);
       }
       out[key] = s.slice(eq + 1).trim();
+      last = key;
     }
   }
   return out;

@@ -7,6 +7,10 @@
 import { PopularityRecommender } from "../baseline/popularity";
 import { RandomRecommender } from "../baseline/random";
 import { ItemSimRecommender } from "../cooccurrence/itemsim";
+import { ContentKNN } from "../content/contentKnn";
+import { parseContentFeatures } from "../content/contentSimilarity";
+import { PerUserRegression } from "../content/perUserRegression";
+import { loadMiseEnScene } from "../data/mise";
 import type { Recommender } from "../model/recommender";
 import {
   type ParamSchema,
@@ -86,6 +90,39 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
       },
     },
     create: (p) => new ItemSimRecommender({ minRating: p.minRating, storage: p.storage as "auto" | "dense" | "sparse" }),
+  }),
+  define({
+    id: "content-knn",
+    title: "Content KNN (genres, years, trailers)",
+    description:
+      "Similarity-weighted average of the user's ratings of the k items most similar in content: genre cosine × exp(−|Δyear|/10) (× trailer-feature similarity with mise), as in the Building Recommender Systems course.",
+    kind: "rating",
+    params: {
+      features: { type: "string", default: "genres,years", doc: "content features, any of genres, years, mise (mise: ml-latest-small-2016 ids)" },
+      k: { type: "integer", default: 40, min: 1, doc: "neighbours among the user's rated items" },
+      fallback: { type: "enum", default: "globalMean", choices: ["globalMean", "userMean"], doc: "prediction when no neighbour has similarity > 0" },
+      miseMissing: { type: "enum", default: "mean", choices: ["mean", "zero"], doc: "trailer similarity of items without features" },
+    },
+    create: (p) =>
+      new ContentKNN({
+        features: parseContentFeatures(p.features),
+        k: p.k,
+        fallback: p.fallback as "globalMean" | "userMean",
+        miseMissing: p.miseMissing as "mean" | "zero",
+        mise: () => loadMiseEnScene(),
+      }),
+  }),
+  define({
+    id: "per-user-regression",
+    title: "Per-user linear regression on genres",
+    description:
+      "One ridge regression per user of their ratings on the items' genre flags (with intercept); predictions clipped to the scale.",
+    kind: "rating",
+    params: {
+      lambda: { type: "number", default: 10, min: 0, doc: "ridge penalty (the intercept is not penalised)" },
+      intercept: { type: "boolean", default: true, doc: "fit an intercept per user" },
+    },
+    create: (p) => new PerUserRegression({ lambda: p.lambda, intercept: p.intercept }),
   }),
 ];
 

@@ -16,7 +16,14 @@ test("the registry lists random, popularity and itemsim, each creating a model o
   const ids = listAlgorithms().map((a) => a.id);
   for (const id of ["random", "popularity", "itemsim"]) assert.ok(ids.includes(id), `${id} missing`);
   assert.equal(new Set(ids).size, ids.length, "duplicate ids");
-  const d = fromTriples("t", ["1", "1", "2", "3"], ["a", "b", "a", "b"], Float32Array.from([5, 3, 4, 1]));
+  // content algorithms need item metadata: two genres and release years
+  const d = fromTriples("t", ["1", "1", "2", "3"], ["a", "b", "a", "b"], Float32Array.from([5, 3, 4, 1]), {
+    itemMeta: {
+      genreNames: ["Drama", "Comedy"],
+      genres: new Map([["a", Uint8Array.from([1, 0])], ["b", Uint8Array.from([1, 1])]]),
+      years: new Map([["a", 1995], ["b", 1999]]),
+    },
+  });
   for (const a of listAlgorithms()) {
     assert.equal(getAlgorithm(a.id), a);
     assert.ok(a.title.length > 0 && a.description.length > 0);
@@ -109,6 +116,9 @@ test("params module: booleans, integers with ranges, enums and strings against a
   assert.throws(() => parse(["shrink=2000"]), /shrink .*\[0, 1000\]/);
   assert.throws(() => parse(["k=NaN"]), /k .*integer/);
   assert.equal(parse(["name=a b"]).name, "a b");
+  // a piece without "=" continues the previous value, so list values need no quoting
+  assert.deepEqual(parse(["name=genres,years,k=3"]), { k: 3, sim: "cosine", user_based: true, shrink: 0, name: "genres,years" });
+  assert.throws(() => parse(["genres,k=3"]), /"genres" .*key=value/);
   assert.deepEqual(resolveParams("knn", schema, { k: 5, user_based: false }).k, 5);
   assert.throws(() => resolveParams("knn", schema, { user_based: "perhaps" }), /true or false/);
   assert.throws(() => resolveParams("knn", schema, { k: true }), /k .*integer/);
