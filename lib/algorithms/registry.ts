@@ -11,6 +11,11 @@ import { ContentKNN } from "../content/contentKnn";
 import { parseContentFeatures } from "../content/contentSimilarity";
 import { PerUserRegression } from "../content/perUserRegression";
 import { loadMiseEnScene } from "../data/mise";
+import { ALS, type ALSOptions } from "../mf/als";
+import { NMF, type NMFOptions } from "../mf/nmf";
+import { ALS_PARAMS, NMF_PARAMS, PMF_PARAMS, SVDPP_PARAMS, SVD_PARAMS } from "../mf/schemas";
+import { PMF, SVD, type SVDOptions } from "../mf/svd";
+import { SVDpp, type SVDppOptions } from "../mf/svdpp";
 import type { Recommender } from "../model/recommender";
 import {
   type ParamSchema,
@@ -123,6 +128,49 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
       intercept: { type: "boolean", default: true, doc: "fit an intercept per user" },
     },
     create: (p) => new PerUserRegression({ lambda: p.lambda, intercept: p.intercept }),
+  }),
+  define({
+    id: "svd",
+    title: "Biased SVD (Funk SVD, SGD)",
+    description:
+      "r̂ = μ + b_u + b_i + q_i·p_u learned by stochastic gradient descent with Surprise's defaults (Koren, Bell & Volinsky 2009).",
+    kind: "rating",
+    params: SVD_PARAMS,
+    create: (p) => new SVD(p as SVDOptions),
+  }),
+  define({
+    id: "pmf",
+    title: "PMF (unbiased SVD)",
+    description: "r̂ = q_i·p_u by SGD, no biases (probabilistic matrix factorisation, Salakhutdinov & Mnih 2008).",
+    kind: "rating",
+    params: PMF_PARAMS,
+    create: (p) => new PMF(p as SVDOptions),
+  }),
+  define({
+    id: "svdpp",
+    title: "SVD++",
+    description:
+      "SVD plus implicit feedback: r̂ = μ + b_u + b_i + q_i·(p_u + |N(u)|^−½ Σ_{j∈N(u)} y_j) (Koren 2008), Surprise's defaults.",
+    kind: "rating",
+    params: SVDPP_PARAMS,
+    create: (p) => new SVDpp(p as SVDppOptions),
+  }),
+  define({
+    id: "als",
+    title: "ALS (alternating least squares)",
+    description:
+      "Biased matrix factorisation by alternating closed-form ridge regressions for users and items, weighted-λ regularisation (Zhou et al. 2008).",
+    kind: "rating",
+    params: ALS_PARAMS,
+    create: (p) => new ALS(p as ALSOptions),
+  }),
+  define({
+    id: "nmf",
+    title: "NMF (non-negative matrix factorisation)",
+    description: "Non-negative factors by multiplicative updates (Luo et al. 2014), Surprise's defaults.",
+    kind: "rating",
+    params: NMF_PARAMS,
+    create: (p) => new NMF(p as NMFOptions),
   }),
 ];
 

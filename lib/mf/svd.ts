@@ -20,14 +20,16 @@
  * lrAll/regAll. Fallbacks for unknown users/items: see `factor-model.ts`.
  *
  * Visiting order (`order`):
- * - "shuffle" (default): all ratings in a fresh seeded random order every epoch, the textbook SGD.
+ * - "shuffle": all ratings in a fresh seeded random order every epoch, the textbook SGD.
  * - "user-blocks": users in a fresh random order every epoch, each user's ratings together and in
  *   a fresh random order. Same cost per rating, but p_u stays in cache and the rating arrays are
  *   read nearly sequentially: on 20M ratings an epoch is ≈2.5× faster than "shuffle" (memory-bound
  *   there), with the same accuracy on MovieLens 100K (see the lib/mf report).
- * - "fixed": grouped by user in inner-id order, each user's ratings by item (CSR order), the same
- *   every epoch. Surprise itself walks `trainset.all_ratings()` — grouped by user, in the order its
- *   K-fold shuffled the data, identical every epoch — so this is its closest deterministic analogue.
+ * - "fixed" (default): grouped by user in inner-id order, each user's ratings by item (CSR order),
+ *   the same every epoch. Surprise itself walks `trainset.all_ratings()` — grouped by user, in the
+ *   order its K-fold shuffled the data, identical every epoch — so this is its closest deterministic
+ *   analogue, and the fastest (sequential reads). All three orders give the same 5-fold RMSE on
+ *   MovieLens 100K (0.936).
  *
  * Cost: O(ratings × k) per epoch, no allocation inside the loop; parameters are Float64Arrays with
  * each user's / item's k factors contiguous.
@@ -62,7 +64,7 @@ export interface SVDOptions {
   regQi?: number;
   /** Seed of the initialisation and of the visiting order (default 0). */
   seed?: number;
-  /** Visiting order of the ratings in each epoch (default "shuffle"; see the module comment). */
+  /** Visiting order of the ratings in each epoch (default "fixed", as Surprise; see the module comment). */
   order?: SgdOrder;
 }
 
@@ -75,7 +77,7 @@ export const SVD_DEFAULTS = {
   lrAll: 0.005,
   regAll: 0.02,
   seed: 0,
-  order: "shuffle",
+  order: "fixed",
 } as const;
 
 export type SgdOrder = "shuffle" | "user-blocks" | "fixed";
