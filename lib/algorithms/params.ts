@@ -152,9 +152,18 @@ export function resolveParams<S extends ParamSchema>(
   schema: S,
   given: Record<string, unknown> = {},
 ): ParamValues<S> {
+  // Parameter names are matched in either spelling, camelCase or snake_case (Surprise's), so
+  // `n_factors=50` and `nFactors=50` both set nFactors.
+  const has = (name: string) => Object.prototype.hasOwnProperty.call(schema, name);
+  const renamed: Record<string, unknown> = {};
   for (const name of Object.keys(given)) {
-    if (!Object.prototype.hasOwnProperty.call(schema, name)) throw unknownParam(owner, name, schema);
+    const alt = name.includes("_") ? name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const key = has(name) ? name : has(alt) ? alt : null;
+    if (key === null) throw unknownParam(owner, name, schema);
+    if (Object.prototype.hasOwnProperty.call(renamed, key)) throw new Error(`parameter ${key} of ${owner} is given twice`);
+    renamed[key] = given[name];
   }
+  given = renamed;
   const out: Record<string, ParamValue> = {};
   for (const name of Object.keys(schema)) {
     const spec = schema[name];

@@ -116,6 +116,11 @@ test("params module: booleans, integers with ranges, enums and strings against a
   assert.throws(() => parse(["shrink=2000"]), /shrink .*\[0, 1000\]/);
   assert.throws(() => parse(["k=NaN"]), /k .*integer/);
   assert.equal(parse(["name=a b"]).name, "a b");
+  // either spelling of a name: snake_case (as in Surprise) or camelCase
+  assert.equal(parse(["userBased=false"]).user_based, false);
+  assert.equal(parseParams("svd", ["n_factors=50,n_epochs=5"]).nFactors, 50);
+  assert.equal(parseParams("svd", ["n_factors=50,n_epochs=5"]).nEpochs, 5);
+  assert.throws(() => parseParams("svd", ["n_factors=50,nFactors=60"]), /given twice/);
   // a piece without "=" continues the previous value, so list values need no quoting
   assert.deepEqual(parse(["name=genres,years,k=3"]), { k: 3, sim: "cosine", user_based: true, shrink: 0, name: "genres,years" });
   assert.throws(() => parse(["genres,k=3"]), /"genres" .*key=value/);
