@@ -95,3 +95,17 @@ test("recommend prints titles and scores, best first, none the user has seen", a
   const list = await recsys("algorithms");
   assert.match(list.stdout, /itemsim/);
 });
+
+test("tune: every grid combination scored on the same folds; the best has the lowest RMSE", async () => {
+  const r = await recsys("tune", "--dataset", "ml-100k", "--algo", "svd", "--grid", "n_factors=5,20", "--grid", "n_epochs=2,10", "--folds", "2", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { results: { params: Record<string, string>; rmse: number }[]; best: { rmse: number; params: Record<string, string> } };
+  assert.equal(out.results.length, 4);
+  assert.deepEqual(out.results.map((x) => `${x.params.n_factors}/${x.params.n_epochs}`), ["5/2", "5/10", "20/2", "20/10"]);
+  assert.equal(out.best.rmse, Math.min(...out.results.map((x) => x.rmse)));
+  // more epochs fit better at this size
+  assert.ok(out.results[1].rmse < out.results[0].rmse);
+  const bad = await recsys("tune", "--dataset", "ml-100k", "--algo", "svd", "--grid", "n_factorz=5,20");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown parameter "n_factorz" for algorithm svd; valid parameters: nFactors/);
+});
