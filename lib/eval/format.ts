@@ -9,6 +9,7 @@
  */
 import type { BakeOffResult, BakeOffRow } from "./bakeoff";
 import { EvalResult, METRIC_NAMES, MetricName } from "./evaluate";
+import { escapeHtml } from "../notebook/table";
 
 const LABELS: Record<MetricName, string> = {
   rmse: "RMSE",
@@ -73,17 +74,12 @@ export function toText(result: BakeOffResult | EvalResult): string {
   return [g.caption, line(g.header), widths.map((w) => "-".repeat(w)).join("  "), ...g.rows.map(line)].join("\n") + "\n";
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHTML(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-
 /** An HTML `<table>` (class "recsys-eval") with a caption; every text is escaped. */
 export function toHTML(result: BakeOffResult | EvalResult): string {
   const g = grid(result);
-  const th = g.header.map((h, c) => `<th style="text-align:${c === 0 ? "left" : "right"}">${escapeHTML(h)}</th>`).join("");
+  const th = g.header.map((h, c) => `<th style="text-align:${c === 0 ? "left" : "right"}">${escapeHtml(h)}</th>`).join("");
   const body = g.rows
-    .map((r) => `<tr>${r.map((x, c) => `<td style="text-align:${c === 0 ? "left" : "right"}">${escapeHTML(x)}</td>`).join("")}</tr>`)
+    .map((r) => `<tr>${r.map((x, c) => `<td style="text-align:${c === 0 ? "left" : "right"}">${escapeHtml(x)}</td>`).join("")}</tr>`)
     .join("\n");
-  return `<table class="recsys-eval">\n<caption>${escapeHTML(g.caption)}</caption>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<table class="recsys-eval">\n<caption>${escapeHtml(g.caption)}</caption>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
