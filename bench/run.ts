@@ -12,6 +12,7 @@ import type { Benchmark, BenchmarkResult } from "./types";
 // One line per benchmark module.
 const MODULES: (() => Benchmark[])[] = [
   () => (require("./eval") as typeof import("./eval")).benchmarks,
+  () => (require("./similarity") as typeof import("./similarity")).benchmarks,
   () => (require("./mf") as typeof import("./mf")).benchmarks,
 ];
 

@@ -11,6 +11,15 @@ import { ContentKNN } from "../content/contentKnn";
 import { parseContentFeatures } from "../content/contentSimilarity";
 import { PerUserRegression } from "../content/perUserRegression";
 import { loadMiseEnScene } from "../data/mise";
+import { BaselineOnly, type BaselineOptions } from "../baseline/baselines";
+import type { KNNOptions } from "../knn/base";
+import { ItemCF } from "../knn/itemCF";
+import { KNNBaseline } from "../knn/knnBaseline";
+import { KNNBasic } from "../knn/knnBasic";
+import { KNNWithMeans } from "../knn/knnWithMeans";
+import { KNNWithZScore } from "../knn/knnWithZScore";
+import { UserCF } from "../knn/userCF";
+import { SIMILARITY_MEASURES, type SimilarityMeasure } from "../similarity/measures";
 import { ALS, type ALSOptions } from "../mf/als";
 import { NMF, type NMFOptions } from "../mf/nmf";
 import { ALS_PARAMS, NMF_PARAMS, PMF_PARAMS, SVDPP_PARAMS, SVD_PARAMS } from "../mf/schemas";
@@ -52,6 +61,37 @@ function define<S extends ParamSchema>(a: {
   create(params: ParamValues<S>): Recommender;
 }): AlgorithmInfo {
   return a as unknown as AlgorithmInfo;
+}
+
+const BASELINE_PARAMS = {
+  bsl_method: { type: "enum", default: "als", choices: ["als", "sgd"], doc: "how the biases are fitted" },
+  bsl_epochs: { type: "integer", default: 0, min: 0, doc: "passes over the data (0 = the method's default: 10 for ALS, 20 for SGD)" },
+} as const;
+
+const KNN_PARAMS = {
+  k: { type: "integer", default: 40, min: 1, doc: "maximum number of neighbours" },
+  min_k: { type: "integer", default: 1, min: 1, doc: "fewer positive-similarity neighbours → impossible prediction (fallback)" },
+  sim: { type: "enum", default: "msd", choices: SIMILARITY_MEASURES, doc: "similarity measure" },
+  user_based: { type: "boolean", default: true, doc: "user–user (true) or item–item (false) neighbourhoods" },
+  min_support: { type: "integer", default: 1, min: 1, doc: "pairs with fewer common ratings get similarity 0" },
+  shrinkage: { type: "number", default: 100, min: 0, doc: "shrinkage of pearson_baseline" },
+  ...BASELINE_PARAMS,
+} as const;
+
+function baselineOptions(p: { bsl_method: string; bsl_epochs: number }): BaselineOptions {
+  return { method: p.bsl_method as "als" | "sgd", nEpochs: p.bsl_epochs > 0 ? p.bsl_epochs : undefined };
+}
+
+function knnOptions(p: ParamValues<typeof KNN_PARAMS>): KNNOptions {
+  return {
+    k: p.k,
+    minK: p.min_k,
+    sim: p.sim as SimilarityMeasure,
+    userBased: p.user_based,
+    minSupport: p.min_support,
+    shrinkage: p.shrinkage,
+    baseline: baselineOptions(p),
+  };
 }
 
 const ALGORITHMS: readonly AlgorithmInfo[] = [
@@ -128,6 +168,79 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
       intercept: { type: "boolean", default: true, doc: "fit an intercept per user" },
     },
     create: (p) => new PerUserRegression({ lambda: p.lambda, intercept: p.intercept }),
+  }),
+  define({
+    id: "baseline",
+    title: "Baseline only",
+    description: "r̂ = μ + b_u + b_i with biases fitted by ALS or SGD (Koren 2010; Surprise's BaselineOnly defaults).",
+    kind: "rating",
+    params: BASELINE_PARAMS,
+    create: (p) => new BaselineOnly(baselineOptions(p)),
+  }),
+  define({
+    id: "knn-basic",
+    title: "KNN basic",
+    description: "Similarity-weighted mean of the k nearest neighbours' ratings (Surprise's KNNBasic).",
+    kind: "rating",
+    params: KNN_PARAMS,
+    create: (p) => new KNNBasic(knnOptions(p)),
+  }),
+  define({
+    id: "knn-means",
+    title: "KNN with means",
+    description: "KNN on mean-centred ratings, plus the user's (item's) mean (Surprise's KNNWithMeans).",
+    kind: "rating",
+    params: KNN_PARAMS,
+    create: (p) => new KNNWithMeans(knnOptions(p)),
+  }),
+  define({
+    id: "knn-zscore",
+    title: "KNN with z-scores",
+    description: "KNN on z-score normalised ratings (Surprise's KNNWithZScore).",
+    kind: "rating",
+    params: KNN_PARAMS,
+    create: (p) => new KNNWithZScore(knnOptions(p)),
+  }),
+  define({
+    id: "knn-baseline",
+    title: "KNN with baseline",
+    description: "KNN on the residuals from the baseline μ + b_u + b_i (Koren 2010; Surprise's KNNBaseline).",
+    kind: "rating",
+    params: KNN_PARAMS,
+    create: (p) => new KNNBaseline(knnOptions(p)),
+  }),
+  define({
+    id: "usercf",
+    title: "User-based top-N CF",
+    description: "Candidates scored by Σ sim(u, v) × r_v(i) / max rating over the k most similar users (Building Recommender Systems course).",
+    kind: "ranking",
+    params: {
+      k: { type: "integer", default: 10, min: 1, doc: "neighbours (ignored when threshold > 0)" },
+      threshold: { type: "number", default: 0, min: 0, doc: "use every user with similarity ≥ threshold instead of the top k (0 = off)" },
+      sim: { type: "enum", default: "cosine", choices: SIMILARITY_MEASURES, doc: "user–user similarity measure" },
+      min_support: { type: "integer", default: 1, min: 1, doc: "pairs with fewer common ratings get similarity 0" },
+    },
+    create: (p) =>
+      new UserCF({ k: p.k, threshold: p.threshold > 0 ? p.threshold : undefined, sim: p.sim as SimilarityMeasure, minSupport: p.min_support }),
+  }),
+  define({
+    id: "itemcf",
+    title: "Item-based top-N CF",
+    description: "Candidates scored by Σ sim(i, j) × r_u(j) / max rating over the user's k highest-rated items (Building Recommender Systems course).",
+    kind: "ranking",
+    params: {
+      k: { type: "integer", default: 10, min: 1, doc: "source items: the user's k highest rated (ignored with min_source_rating > 0)" },
+      min_source_rating: { type: "number", default: 0, min: 0, doc: "use every item the user rated ≥ this instead (0 = off)" },
+      sim: { type: "enum", default: "cosine", choices: SIMILARITY_MEASURES, doc: "item–item similarity measure" },
+      min_support: { type: "integer", default: 1, min: 1, doc: "pairs with fewer common ratings get similarity 0" },
+    },
+    create: (p) =>
+      new ItemCF({
+        k: p.k,
+        minSourceRating: p.min_source_rating > 0 ? p.min_source_rating : undefined,
+        sim: p.sim as SimilarityMeasure,
+        minSupport: p.min_support,
+      }),
   }),
   define({
     id: "svd",

@@ -14,7 +14,7 @@ import { fromTriples } from "../../lib/data/dataset";
 
 test("every registered algorithm creates, fits and predicts a model of its own id and kind", () => {
   const ids = listAlgorithms().map((a) => a.id);
-  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf"]) assert.ok(ids.includes(id), `${id} missing`);
+  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf"]) assert.ok(ids.includes(id), `${id} missing`);
   assert.equal(new Set(ids).size, ids.length, "duplicate ids");
   // content algorithms need item metadata: two genres and release years
   const d = fromTriples("t", ["1", "1", "2", "3"], ["a", "b", "a", "b"], Float32Array.from([5, 3, 4, 1]), {
