@@ -59,6 +59,7 @@ export * from "./eval/bakeoff";
 export * from "./eval/format";
 export * from "./eval/sample";
 export * from "./eval/cosine";
+export * from "./eval/curves";
 // notebooks: figures, display, records, progress, tables
 export * as plot from "./plot/figure";
 export * from "./notebook/display";
