@@ -191,9 +191,9 @@ test("node bin/recsys.js data list / fetch / info, and errors", () => {
   assert.equal(r.status, 1);
   assert.ok(r.stderr.includes(`the mirror RECSYS_DATA_MIRROR=${SHARED} has no ml-1m.zip`), r.stderr);
 
-  r = recsys(["evaluate"]);
+  r = recsys(["evaluat"]);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /unknown command "evaluate"; valid commands: data/);
+  assert.match(r.stderr, /unknown command "evaluat"; valid commands: data, algorithms, evaluate/);
 
   r = recsys(["--help"]);
   assert.equal(r.status, 0);
