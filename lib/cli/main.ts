@@ -36,6 +36,11 @@ const COMMANDS: CommandEntry[] = [
   { name: "algorithms", summary: "list the algorithms and their parameters", load: () => require("./algorithms") as typeof import("./algorithms") },
   { name: "evaluate", summary: "evaluate an algorithm under a protocol (course, holdout, loo, kfold)", load: () => require("./evaluate") as typeof import("./evaluate") },
   { name: "recommend", summary: "fit an algorithm and print a user's top-n with titles", load: () => require("./recommend") as typeof import("./recommend") },
+  { name: "assign", summary: "write the student version of notebooks (solutions stubbed, hidden tests removed)", load: () => require("./assign") as typeof import("./assign") },
+  { name: "autograde", summary: "grade submissions with the hidden tests; write grades and feedback", load: () => require("./autograde") as typeof import("./autograde") },
+  { name: "validate", summary: "check that exercises pass with solutions and fail against stubs", load: () => require("./validate") as typeof import("./validate") },
+  { name: "site", summary: "build the static course site (pages, slides, interactive charts)", load: () => require("./site") as typeof import("./site") },
+  { name: "slides", summary: "turn a notebook into a slide deck for live sessions", load: () => require("./slides") as typeof import("./slides") },
   { name: "tune", summary: "grid search of an algorithm's parameters by cross-validation", load: () => require("./tune") as typeof import("./tune") },
 ];
 
