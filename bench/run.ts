@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --only <text>] [--repeat N]`: runs every benchmark (each in its own child
+ * `npm run -s bench [-- --only <text>] [--repeat N]`: runs every benchmark (each in its own child
  * process, so peak memory is its own) and prints one JSON document on stdout:
  *   {"machine": {...}, "results": [{name, description, seconds (median), runs, maxRSSMB, target, ok, ...}]}
  * Progress goes to stderr. Compare ratios within one run: these machines are noisy.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Benchmark, BenchmarkResult } from "./types";
@@ -88,7 +89,14 @@ function main(): void {
     process.stderr.write(`${seconds.toFixed(3)} s, ${Math.round(maxRSSMB)} MB${ok ? "" : "  (OVER TARGET)"}\n`);
   }
   const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), loadavg: os.loadavg() };
-  process.stdout.write(JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + "\n");
+  const json = JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + "\n";
+  process.stdout.write(json);
+  // Also kept as a file (npm prints its own banner on stdout unless run with -s).
+  const outFile = path.join(__dirname, "..", "build", "bench.json");
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(`${outFile}.tmp-${process.pid}`, json);
+  fs.renameSync(`${outFile}.tmp-${process.pid}`, outFile);
+  process.stderr.write(`results written to ${path.relative(process.cwd(), outFile)}\n`);
   process.exit(failed > 0 ? 1 : 0);
 }
 
