@@ -15,6 +15,7 @@ const MODULES: (() => Benchmark[])[] = [
   () => (require("./eval") as typeof import("./eval")).benchmarks,
   () => (require("./similarity") as typeof import("./similarity")).benchmarks,
   () => (require("./mf") as typeof import("./mf")).benchmarks,
+  () => (require("./neural") as typeof import("./neural")).benchmarks,
 ];
 
 function all(): Benchmark[] {
