@@ -16,6 +16,7 @@ const MODULES: (() => Benchmark[])[] = [
   () => (require("./similarity") as typeof import("./similarity")).benchmarks,
   () => (require("./mf") as typeof import("./mf")).benchmarks,
   () => (require("./neural") as typeof import("./neural")).benchmarks,
+  () => (require("./neural-recs") as typeof import("./neural-recs")).benchmarks,
 ];
 
 function all(): Benchmark[] {

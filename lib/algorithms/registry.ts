@@ -11,6 +11,10 @@ import { ContentKNN } from "../content/contentKnn";
 import { parseContentFeatures } from "../content/contentSimilarity";
 import { PerUserRegression } from "../content/perUserRegression";
 import { loadMiseEnScene } from "../data/mise";
+import { AutoRec, AUTOREC_PARAMS } from "../neural/autorec";
+import { DotBias, DOTBIAS_PARAMS } from "../neural/dotbias";
+import { NCF, NCF_PARAMS, parseHidden } from "../neural/ncf";
+import { RBM, RBM_PARAMS } from "../neural/rbm";
 import { BaselineOnly, type BaselineOptions } from "../baseline/baselines";
 import type { KNNOptions } from "../knn/base";
 import { ItemCF } from "../knn/itemCF";
@@ -46,6 +50,8 @@ export interface AlgorithmInfo {
   description: string;
   /** "rating": predicts ratings on the data's scale (RMSE/MAE apply); "ranking": scores only order items. */
   kind: "rating" | "ranking";
+  /** "tensorflow": call `initBackend()` (lib/neural/backend) before fitting. */
+  requires?: "tensorflow";
   params: ParamSchema;
   /** A new, unfitted model. `params` must be complete and valid (see `resolveParams`). */
   create(params: Record<string, ParamValue>): Recommender;
@@ -57,6 +63,7 @@ function define<S extends ParamSchema>(a: {
   title: string;
   description: string;
   kind: "rating" | "ranking";
+  requires?: "tensorflow";
   params: S;
   create(params: ParamValues<S>): Recommender;
 }): AlgorithmInfo {
@@ -284,6 +291,50 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
     kind: "rating",
     params: NMF_PARAMS,
     create: (p) => new NMF(p as NMFOptions),
+  }),
+  define({
+    id: "dotbias",
+    title: "Dot product + biases (fastai way, TensorFlow.js)",
+    kind: "rating",
+    requires: "tensorflow",
+    description:
+      "r̂ = lo + (hi − lo)·σ(p_u·q_i + b_u + b_i), 50-factor embeddings trained by Adam with a one-cycle schedule and weight decay (Howard & Gugger 2020, ch. 8).",
+    params: DOTBIAS_PARAMS,
+    create: (p) =>
+      new DotBias({
+        ...p,
+        schedule: p.schedule as "onecycle" | "constant",
+        wdMode: p.wdMode as "decoupled" | "l2",
+        parameters: p.parameters as "own" | "embedding",
+      }),
+  }),
+  define({
+    id: "ncf",
+    title: "Neural CF (embeddings + MLP, TensorFlow.js)",
+    kind: "rating",
+    requires: "tensorflow",
+    description:
+      "User and item embeddings concatenated → dense ReLU layers (default 1024) → 1 output on centred ratings (He et al. 2017, MLP part).",
+    params: NCF_PARAMS,
+    create: (p) => new NCF({ ...p, hidden: parseHidden(p.hidden) }),
+  }),
+  define({
+    id: "rbm",
+    title: "Restricted Boltzmann machine (CF)",
+    kind: "rating",
+    description:
+      "Per-item softmax visible units over rated items, binary hidden units, CD-1; prediction = expected rating (Salakhutdinov, Mnih & Hinton 2007); the classic course's defaults.",
+    params: RBM_PARAMS,
+    create: (p) => new RBM(p),
+  }),
+  define({
+    id: "autorec",
+    title: "AutoRec (user-based autoencoder)",
+    kind: "rating",
+    description:
+      "h(r_u) = W σ(V r_u + μ) + b, loss masked to observed ratings (Sedhain et al. 2015); masked=false treats missing ratings as 0.",
+    params: AUTOREC_PARAMS,
+    create: (p) => new AutoRec(p),
   }),
 ];
 

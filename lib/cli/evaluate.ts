@@ -77,6 +77,14 @@ export function modelFromArgs(algo: string | undefined, pairs: string[], seed: n
   return { info, params, create: () => createAlgorithm(algo, params) };
 }
 
+/** Starts TensorFlow.js for algorithms that need it, and says which backend runs (on stderr). */
+export async function prepareBackend(info: { requires?: "tensorflow" }, io: CliIO): Promise<void> {
+  if (info.requires !== "tensorflow") return;
+  const { initBackend } = require("../neural/backend") as typeof import("../neural/backend");
+  const b = await initBackend();
+  io.err(`${b.description}\n`);
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, SPEC);
   if (args.help) {
@@ -92,6 +100,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const seed = args.number("seed");
   const model = modelFromArgs(args.string("algo"), args.list("param"), seed);
   const data = await loadDataset(datasetName);
+  await prepareBackend(model.info, io);
 
   const showProgress = !args.boolean("quiet") && !args.boolean("json") && process.stderr.isTTY;
   const bar = showProgress ? progress(1, { label: model.info.id, write: (s) => io.err(s) }) : null;

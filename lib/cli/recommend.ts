@@ -7,7 +7,7 @@ import { loadDataset } from "../data/load";
 import { sampleTopN } from "../eval/sample";
 import { formatTextTable } from "../notebook/table";
 import { ArgSpec, formatFlags, parseArgs, UsageError } from "./args";
-import { MODEL_FLAGS, modelFromArgs } from "./evaluate";
+import { MODEL_FLAGS, modelFromArgs, prepareBackend } from "./evaluate";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -43,6 +43,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const n = args.number("n") ?? 10;
   const model = modelFromArgs(args.string("algo"), args.list("param"), args.number("seed"));
   const data = await loadDataset(datasetName);
+  await prepareBackend(model.info, io);
   if (!data.hasUser(user)) {
     const ids = data.userIds;
     throw new Error(

@@ -8,7 +8,7 @@ import { loadDataset } from "../data/load";
 import { gridCombinations, gridSearch } from "../mf/crossval";
 import { formatTextTable } from "../notebook/table";
 import { ArgSpec, formatFlags, parseArgs, UsageError } from "./args";
-import { MODEL_FLAGS, modelFromArgs } from "./evaluate";
+import { MODEL_FLAGS, modelFromArgs, prepareBackend } from "./evaluate";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -71,6 +71,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const data = await loadDataset(datasetName);
+  await prepareBackend(model.info, io);
   const t0 = performance.now();
   const result = gridSearch((combo) => model.info.create(parseParams(model.info.id, pairsOf(combo))), grid, data, {
     folds: args.number("folds") ?? 3,

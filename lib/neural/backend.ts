@@ -191,7 +191,20 @@ async function tryBackend(choice: BackendChoice, tf: Tf): Promise<{ tf: Tf; tfBa
         tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
         wasmRegistered = true;
       }
-      const ok = await tf.setBackend("wasm");
+      // The wasm module's Emscripten glue installs process-wide handlers that rethrow every
+      // unhandled rejection and uncaught exception, which would kill the notebook kernel (or the
+      // CLI) on any stray rejection: remove whatever handlers initialisation added.
+      const events: string[] = ["uncaughtException", "unhandledRejection"];
+      const listeners = (e: string) => process.listeners(e as "exit") as unknown as ((...args: unknown[]) => void)[];
+      const before = events.map((e) => new Set(listeners(e)));
+      let ok: boolean;
+      try {
+        ok = await tf.setBackend("wasm");
+      } finally {
+        events.forEach((e, k) => {
+          for (const l of listeners(e)) if (!before[k].has(l)) process.removeListener(e as "exit", l);
+        });
+      }
       return ok ? { tf, tfBackend: "wasm" } : "the wasm backend failed to initialise";
     } catch (e) {
       return `wasm backend unavailable: ${e instanceof Error ? e.message : String(e)}`;

@@ -459,3 +459,20 @@ test("accuracyOf and formatLogs", () => {
   assert.equal(formatLogs({ loss: 0.123456, acc: 0.5, big: 1234.5 }), "loss 0.1235 acc 0.5000 big 1234.5");
   assert.equal(formatLogs({ val_loss: 1, val_acc: 0.5, loss: 2, acc: 0.25, x: 3 }), "loss 2.0000 acc 0.2500 x 3.0000 val_loss 1.0000");
 });
+
+test("initBackend leaves no process-wide rethrowing handlers behind (a stray rejection must not kill a kernel)", () => {
+  const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+  const script = [
+    'const { initBackend } = require("./lib/neural/backend");',
+    "(async () => {",
+    '  const count = () => process.listeners("unhandledRejection").length + process.listeners("uncaughtException").length;',
+    "  const before = count();",
+    "  await initBackend();",
+    '  process.stdout.write(JSON.stringify({ before, after: count() }));',
+    "})();",
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: require("node:path").resolve(__dirname, "..", ".."), encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const { before, after } = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.equal(after, before);
+});

@@ -11,10 +11,12 @@ import { type ParamSchema, describeParams, resolveParams, splitPairs } from "../
 import { RandomRecommender } from "../../lib/baseline/random";
 import { ItemSimRecommender } from "../../lib/cooccurrence/itemsim";
 import { fromTriples } from "../../lib/data/dataset";
+import { initBackend } from "../../lib/neural/backend";
 
-test("every registered algorithm creates, fits and predicts a model of its own id and kind", () => {
+test("every registered algorithm creates, fits and predicts a model of its own id and kind", async () => {
+  await initBackend(); // the TensorFlow.js models need it
   const ids = listAlgorithms().map((a) => a.id);
-  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf"]) assert.ok(ids.includes(id), `${id} missing`);
+  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf", "dotbias", "ncf", "rbm", "autorec"]) assert.ok(ids.includes(id), `${id} missing`);
   assert.equal(new Set(ids).size, ids.length, "duplicate ids");
   // content algorithms need item metadata: two genres and release years
   const d = fromTriples("t", ["1", "1", "2", "3"], ["a", "b", "a", "b"], Float32Array.from([5, 3, 4, 1]), {
