@@ -36,6 +36,7 @@ import { Rng } from "../random";
 import { getTf } from "./backend";
 import { ScheduledAdam, oneCycleSchedule, type WeightDecayMode } from "./onecycle";
 import { trainLoopSync, type ProgressOptions, type TrainHistory } from "./training";
+import { evaluateRatings } from "../mf/crossval";
 
 export interface DotBiasOptions {
   /** Embedding size k (default 50). */
@@ -370,13 +371,7 @@ export class DotBias implements Recommender {
 
   /** Mean squared error of the (clipped) predictions on a test set sharing the train set's ids. */
   mse(test: RatingDataset): number {
-    if (test.nRatings === 0) throw new Error(`dotbias: the test set ${test.name} has no ratings`);
-    let s = 0;
-    for (let x = 0; x < test.nRatings; x++) {
-      const d = this.predict(test.users[x], test.items[x]).value - test.ratings[x];
-      s += d * d;
-    }
-    return s / test.nRatings;
+    return evaluateRatings(this, test).rmse ** 2;
   }
 
   /**

@@ -33,6 +33,7 @@ import { getTf } from "./backend";
 import { permutedRatings, type Batches } from "./dotbias";
 import { ScheduledAdam } from "./onecycle";
 import { trainLoopSync, type ProgressOptions, type TrainHistory } from "./training";
+import { evaluateRatings } from "../mf/crossval";
 
 export interface NCFOptions {
   /** Embedding size k of users and of items (default 50). */
@@ -400,13 +401,7 @@ export class NCF implements Recommender {
 
   /** Mean squared error of the (clipped) predictions on a test set sharing the train set's ids. */
   mse(test: RatingDataset): number {
-    if (test.nRatings === 0) throw new Error(`ncf: the test set ${test.name} has no ratings`);
-    let s = 0;
-    for (let x = 0; x < test.nRatings; x++) {
-      const d = this.predict(test.users[x], test.items[x]).value - test.ratings[x];
-      s += d * d;
-    }
-    return s / test.nRatings;
+    return evaluateRatings(this, test).rmse ** 2;
   }
 
   /** Top-n for one user, ranked by the unclipped output; O(items × network) time, O(n) memory. */
