@@ -39,6 +39,7 @@ import {
   checkUser,
   clip,
   topNByPrediction,
+  checkItem,
 } from "../model/recommender";
 
 /** Fitted baselines: b_ui = mu + bu[u] + bi[i]. */
@@ -200,9 +201,5 @@ export class BaselineOnly implements Recommender {
   }
 }
 
-/** Checks that an inner item id belongs to the dataset; throws a clear error otherwise. */
-export function checkItem(train: RatingDataset, item: number): void {
-  if (!(item >= 0 && item < train.nItems) || !Number.isInteger(item)) {
-    throw new Error(`item index ${item} is outside 0..${train.nItems - 1} of dataset ${train.name}`);
-  }
-}
+/** Re-exported for the modules that import it from here. */
+export { checkItem };

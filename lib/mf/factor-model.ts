@@ -25,6 +25,7 @@ import {
   TopN,
   checkUser,
   clip,
+  checkItem,
 } from "../model/recommender";
 
 /** The learned parameters of a factor model (all Float64Array, factors row-major, `k` per row). */
@@ -166,12 +167,8 @@ export abstract class FactorModel implements Recommender {
   }
 }
 
-/** Checks that an inner item id belongs to the train set; throws a clear error otherwise. */
-export function checkItem(train: RatingDataset, item: number): void {
-  if (!(item >= 0 && item < train.nItems) || !Number.isInteger(item)) {
-    throw new Error(`item index ${item} is outside 0..${train.nItems - 1} of dataset ${train.name}`);
-  }
-}
+/** Re-exported for the modules that import it from here. */
+export { checkItem };
 
 /** Throws unless `x` is an integer ≥ `min`. */
 export function checkInt(algo: string, name: string, x: number, min: number): number {

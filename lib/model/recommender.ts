@@ -153,3 +153,28 @@ export function checkUser(train: RatingDataset, user: number): void {
     throw new Error(`user index ${user} is outside 0..${train.nUsers - 1} of dataset ${train.name}`);
   }
 }
+
+/** Checks that an inner item id belongs to the train set; throws a clear error otherwise. */
+export function checkItem(train: RatingDataset, item: number): void {
+  if (!(item >= 0 && item < train.nItems) || !Number.isInteger(item)) {
+    throw new Error(`item index ${item} is outside 0..${train.nItems - 1} of dataset ${train.name}`);
+  }
+}
+
+/** Why (user, item) cannot get a real prediction from `train` (no ratings there), or null when both are known. */
+export function unknownReason(train: RatingDataset, user: number, item: number): string | null {
+  const knownUser = train.userPtr[user + 1] > train.userPtr[user];
+  const knownItem = train.itemCounts[item] > 0;
+  if (knownUser && knownItem) return null;
+  if (!knownUser && !knownItem) return "user and item unknown to the train set";
+  return knownUser ? "item unknown to the train set" : "user unknown to the train set";
+}
+
+/**
+ * The common fallback for a user or item without train ratings: the global mean, clipped, flagged
+ * impossible. Null when both are known (the model predicts for real).
+ */
+export function globalMeanFallback(train: RatingDataset, user: number, item: number): Prediction | null {
+  const details = unknownReason(train, user, item);
+  return details === null ? null : { value: clip(train.globalMean, train.ratingScale), impossible: true, details };
+}

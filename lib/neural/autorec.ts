@@ -30,7 +30,7 @@
 import type { ParamSchema } from "../algorithms/params";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip } from "../model/recommender";
+import { TopN, checkUser, clip, globalMeanFallback } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 
@@ -352,15 +352,8 @@ export class AutoRec implements Recommender {
     const { train } = this.fitted();
     checkUser(train, user);
     checkItem(train, item);
-    const knownUser = train.userPtr[user + 1] > train.userPtr[user];
-    const knownItem = train.itemCounts[item] > 0;
-    if (!knownUser || !knownItem) {
-      return {
-        value: clip(train.globalMean, train.ratingScale),
-        impossible: true,
-        details: !knownUser ? "user unknown to the train set" : "item unknown to the train set",
-      };
-    }
+    const fallback = globalMeanFallback(train, user, item);
+    if (fallback) return fallback;
     return { value: clip(this.rawPredict(user, item), train.ratingScale), impossible: false };
   }
 

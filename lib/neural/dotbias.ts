@@ -30,7 +30,7 @@ import type { ParamSchema } from "../algorithms/params";
 import type * as tfjs from "@tensorflow/tfjs";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip } from "../model/recommender";
+import { TopN, checkUser, clip, globalMeanFallback, unknownReason } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 import { getTf } from "./backend";
@@ -359,13 +359,12 @@ export class DotBias implements Recommender {
     const knownUser = train.userPtr[user + 1] > train.userPtr[user];
     const knownItem = train.itemCounts[item] > 0;
     if (knownUser && knownItem) return { value: clip(this.raw(user, item, true, true), train.ratingScale), impossible: false };
-    if (!knownUser && !knownItem) {
-      return { value: clip(train.globalMean, train.ratingScale), impossible: true, details: "user and item unknown to the train set" };
-    }
+    if (!knownUser && !knownItem) return globalMeanFallback(train, user, item)!;
+    // one side known: its bias still counts
     return {
       value: clip(this.raw(user, item, knownUser, knownItem), train.ratingScale),
       impossible: true,
-      details: knownUser ? "item unknown to the train set" : "user unknown to the train set",
+      details: unknownReason(train, user, item)!,
     };
   }
 

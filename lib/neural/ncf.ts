@@ -26,7 +26,7 @@ import type { ParamSchema } from "../algorithms/params";
 import type * as tfjs from "@tensorflow/tfjs";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip } from "../model/recommender";
+import { TopN, checkUser, clip, globalMeanFallback } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 import { getTf } from "./backend";
@@ -387,15 +387,8 @@ export class NCF implements Recommender {
     const { train } = this.fitted();
     checkUser(train, user);
     checkItem(train, item);
-    const knownUser = train.userPtr[user + 1] > train.userPtr[user];
-    const knownItem = train.itemCounts[item] > 0;
-    if (!knownUser || !knownItem) {
-      return {
-        value: clip(train.globalMean, train.ratingScale),
-        impossible: true,
-        details: !knownUser && !knownItem ? "user and item unknown to the train set" : !knownUser ? "user unknown to the train set" : "item unknown to the train set",
-      };
-    }
+    const fallback = globalMeanFallback(train, user, item);
+    if (fallback) return fallback;
     return { value: clip(this.raw(user, item), train.ratingScale), impossible: false };
   }
 

@@ -43,7 +43,7 @@
 import type { ParamSchema } from "../algorithms/params";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip } from "../model/recommender";
+import { TopN, checkUser, clip, globalMeanFallback } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 
@@ -374,15 +374,8 @@ export class RBM implements Recommender {
     const { train, params } = this.fitted();
     checkUser(train, user);
     checkItem(train, item);
-    const knownUser = train.userPtr[user + 1] > train.userPtr[user];
-    const knownItem = train.itemCounts[item] > 0;
-    if (!knownUser || !knownItem) {
-      return {
-        value: clip(train.globalMean, train.ratingScale),
-        impossible: true,
-        details: !knownUser ? "user unknown to the train set" : "item unknown to the train set",
-      };
-    }
+    const fallback = globalMeanFallback(train, user, item);
+    if (fallback) return fallback;
     const e = visibleSoftmax(params, item, this.cachedHidden(user), this.soft);
     return { value: clip(e, train.ratingScale), impossible: false };
   }
