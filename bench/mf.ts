@@ -66,7 +66,7 @@ function svdOnLarge(input: { data: RatingDataset; generateSeconds: number }, opt
 export const benchmarks: Benchmark[] = [
   {
     name: "mf/svd-fit/ml-100k",
-    description: "SVD fit, Surprise defaults (100 factors, 20 epochs, ratings shuffled every epoch) on all 100,000 ML-100K ratings",
+    description: "SVD fit, Surprise defaults (100 factors, 20 epochs, ratings visited in the default fixed order, as Surprise) on all 100,000 ML-100K ratings",
     target: { seconds: 0.5 },
     repeat: 5,
     setup: ml100k,

@@ -188,12 +188,17 @@ export class PMF extends SVD {
  * vectors (user u at W[u·k …]) followed by the item vectors (item i at W[itemOffset + i·k …]).
  * Updates W, bu, bi in place and returns the sum of the squared errors met on the way.
  *
- * Two speed tricks, neither of which changes the arithmetic:
- * - the loops over factors are unrolled by four (four partial sums for a dot product);
+ * Speed tricks, none of which changes the arithmetic:
+ * - the loops over factors are unrolled by four (four partial sums for a dot product), each
+ *   factor's load–update–store finished before the next one starts (fewer live registers:
+ *   ≈1.1× faster than loading all four first);
  * - the dot product p_u'·q_i' of the NEXT rating is accumulated inside the loop that updates the
  *   current p_u and q_i, one element after it has been written — so it sees the updated values
  *   even when the next rating shares the user or the item, exactly as a separate loop would.
- *   One pass over the factors per rating instead of two (≈1.2× faster).
+ *   One pass over the factors per rating instead of two (≈1.2× faster);
+ * - when the next rating has the same user, its updated p_u is taken from registers rather than
+ *   read back from W (≈1.1× faster in the default "fixed" order); q_i2[f] is still read after
+ *   q_i[f] was written, so the result is the same even if i2 = i.
  */
 export function sgdEpoch(
   users: Int32Array,
@@ -244,26 +249,56 @@ export function sgdEpoch(
     let d2 = 0;
     let d3 = 0;
     let f = 0;
+    if (u2 === u) {
+      // the next rating has the same user (almost always in "fixed" and "user-blocks" order): its
+      // p_u is the one just computed, so it is used from a register rather than read back
+      for (; f < k4; f += 4) {
+        let p = W[a + f];
+        let q = W[b + f];
+        let m = keepP * p + gp * q;
+        W[a + f] = m;
+        W[b + f] = keepQ * q + gq * p;
+        d0 += m * W[b2 + f];
+        p = W[a + f + 1];
+        q = W[b + f + 1];
+        m = keepP * p + gp * q;
+        W[a + f + 1] = m;
+        W[b + f + 1] = keepQ * q + gq * p;
+        d1 += m * W[b2 + f + 1];
+        p = W[a + f + 2];
+        q = W[b + f + 2];
+        m = keepP * p + gp * q;
+        W[a + f + 2] = m;
+        W[b + f + 2] = keepQ * q + gq * p;
+        d2 += m * W[b2 + f + 2];
+        p = W[a + f + 3];
+        q = W[b + f + 3];
+        m = keepP * p + gp * q;
+        W[a + f + 3] = m;
+        W[b + f + 3] = keepQ * q + gq * p;
+        d3 += m * W[b2 + f + 3];
+      }
+    }
     for (; f < k4; f += 4) {
-      const p0 = W[a + f];
-      const p1 = W[a + f + 1];
-      const p2 = W[a + f + 2];
-      const p3 = W[a + f + 3];
-      const q0 = W[b + f];
-      const q1 = W[b + f + 1];
-      const q2 = W[b + f + 2];
-      const q3 = W[b + f + 3];
-      W[a + f] = keepP * p0 + gp * q0;
-      W[a + f + 1] = keepP * p1 + gp * q1;
-      W[a + f + 2] = keepP * p2 + gp * q2;
-      W[a + f + 3] = keepP * p3 + gp * q3;
-      W[b + f] = keepQ * q0 + gq * p0;
-      W[b + f + 1] = keepQ * q1 + gq * p1;
-      W[b + f + 2] = keepQ * q2 + gq * p2;
-      W[b + f + 3] = keepQ * q3 + gq * p3;
+      let p = W[a + f];
+      let q = W[b + f];
+      W[a + f] = keepP * p + gp * q;
+      W[b + f] = keepQ * q + gq * p;
       d0 += W[a2 + f] * W[b2 + f];
+      p = W[a + f + 1];
+      q = W[b + f + 1];
+      W[a + f + 1] = keepP * p + gp * q;
+      W[b + f + 1] = keepQ * q + gq * p;
       d1 += W[a2 + f + 1] * W[b2 + f + 1];
+      p = W[a + f + 2];
+      q = W[b + f + 2];
+      W[a + f + 2] = keepP * p + gp * q;
+      W[b + f + 2] = keepQ * q + gq * p;
       d2 += W[a2 + f + 2] * W[b2 + f + 2];
+      p = W[a + f + 3];
+      q = W[b + f + 3];
+      W[a + f + 3] = keepP * p + gp * q;
+      W[b + f + 3] = keepQ * q + gq * p;
       d3 += W[a2 + f + 3] * W[b2 + f + 3];
     }
     for (; f < k; f++) {
