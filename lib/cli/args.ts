@@ -163,3 +163,16 @@ export function formatFlags(spec: ArgSpec): string {
   const width = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join("\n");
 }
+
+/** A command's help text: its own lines (usage, description), then the table of its flags. */
+export function helpText(lines: readonly string[], spec: ArgSpec): string {
+  return [...lines, "", formatFlags(spec), ""].join("\n");
+}
+
+/** Parses a command's arguments; with --help it prints the help instead and returns null. */
+export function parseOrHelp(argv: readonly string[], spec: ArgSpec, help: () => string, io: { out(text: string): void }): ParsedArgs | null {
+  const args = parseArgs(argv, spec);
+  if (!args.help) return args;
+  io.out(help());
+  return null;
+}

@@ -8,7 +8,7 @@
 import path from "path";
 import { PROJECT_ROOT } from "../jupyter/paths";
 import { assign, listNotebooks } from "../homework/release";
-import { ArgSpec, formatFlags, parseArgs } from "./args";
+import { ArgSpec, helpText, parseOrHelp } from "./args";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -20,27 +20,24 @@ const SPEC: ArgSpec = {
 };
 
 export function help(): string {
-  return [
-    "Usage: recsys assign [notebook.ipynb ...] [--out release/]",
-    "",
-    "Writes the student version of each instructor notebook (default: every notebooks/*.ipynb) into",
-    "--out: code between // BEGIN SOLUTION and // END SOLUTION becomes",
-    '  // YOUR CODE HERE + throw new Error("not implemented");',
-    "lines between // BEGIN HIDDEN TESTS and // END HIDDEN TESTS are removed, outputs are cleared and",
-    "the nbgrader metadata of graded cells (grade_id, points) is kept. Nothing is written if a notebook",
-    "has broken markers or grading metadata, or if the release would contain a solution or hidden line.",
-    "",
-    formatFlags(SPEC),
-    "",
-  ].join("\n");
+  return helpText(
+    [
+      "Usage: recsys assign [notebook.ipynb ...] [--out release/]",
+      "",
+      "Writes the student version of each instructor notebook (default: every notebooks/*.ipynb) into",
+      "--out: code between // BEGIN SOLUTION and // END SOLUTION becomes",
+      '  // YOUR CODE HERE + throw new Error("not implemented");',
+      "lines between // BEGIN HIDDEN TESTS and // END HIDDEN TESTS are removed, outputs are cleared and",
+      "the nbgrader metadata of graded cells (grade_id, points) is kept. Nothing is written if a notebook",
+      "has broken markers or grading metadata, or if the release would contain a solution or hidden line.",
+    ],
+    SPEC,
+  );
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, SPEC);
-  if (args.help) {
-    io.out(help());
-    return 0;
-  }
+  const args = parseOrHelp(argv, SPEC, help, io);
+  if (!args) return 0;
   const files = args.positionals.length > 0 ? args.positionals : listNotebooks(path.join(PROJECT_ROOT, "notebooks"));
   const out = args.string("out") ?? "release";
   const results = assign(files, out);

@@ -8,7 +8,7 @@ import os from "os";
 import path from "path";
 import { PROJECT_ROOT } from "../jupyter/paths";
 import { autograde } from "../homework/autograde";
-import { ArgSpec, UsageError, formatFlags, parseArgs } from "./args";
+import { ArgSpec, UsageError, helpText, parseOrHelp } from "./args";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -26,38 +26,35 @@ const SPEC: ArgSpec = {
 };
 
 export function help(): string {
-  return [
-    "Usage: recsys autograde <submission.ipynb|dir> [--source notebooks/] [--out grades/]",
-    "                        [--cell-timeout 60] [--notebook-timeout 600] [--jobs 1] [--student name]",
-    "",
-    "Grades student notebooks with the tslab kernel. Every graded test cell (nbgrader.grade: true) is",
-    "restored from the instructor notebook of the same name, hidden tests included, so editing or",
-    "deleting a test gains nothing; a test cell earns its points when it runs without error (output on",
-    "stderr is fine). A cell over the time limit scores 0 and is interrupted (the kernel is restarted",
-    "and earlier cells re-run if needed); a broken submission never stops the others. Cells after",
-    "the last graded test cell are not run. Test cells without a place in the submission (deleted,",
-    "or everything before them deleted) run after the nearest earlier cell of the assignment, else last.",
-    "",
-    "Submissions:",
-    "  dir/<student>/<notebook>.ipynb   one folder per student (notebooks named as in --source)",
-    "  dir/<notebook>.ipynb             one student's folder (student = the folder's name)",
-    "  <notebook>.ipynb                 one file (student = --student or the folder's name)",
-    "",
-    "Writes (atomically, after every notebook): grades.json, grades.csv (student,notebook,exercise,",
-    "points,max) and feedback/<student>/<notebook>.ipynb (the executed notebook with the score and the",
-    "error of every failing test; hidden tests are left out unless --show-hidden).",
-    "",
-    formatFlags(SPEC),
-    "",
-  ].join("\n");
+  return helpText(
+    [
+      "Usage: recsys autograde <submission.ipynb|dir> [--source notebooks/] [--out grades/]",
+      "                        [--cell-timeout 60] [--notebook-timeout 600] [--jobs 1] [--student name]",
+      "",
+      "Grades student notebooks with the tslab kernel. Every graded test cell (nbgrader.grade: true) is",
+      "restored from the instructor notebook of the same name, hidden tests included, so editing or",
+      "deleting a test gains nothing; a test cell earns its points when it runs without error (output on",
+      "stderr is fine). A cell over the time limit scores 0 and is interrupted (the kernel is restarted",
+      "and earlier cells re-run if needed); a broken submission never stops the others. Cells after",
+      "the last graded test cell are not run. Test cells without a place in the submission (deleted,",
+      "or everything before them deleted) run after the nearest earlier cell of the assignment, else last.",
+      "",
+      "Submissions:",
+      "  dir/<student>/<notebook>.ipynb   one folder per student (notebooks named as in --source)",
+      "  dir/<notebook>.ipynb             one student's folder (student = the folder's name)",
+      "  <notebook>.ipynb                 one file (student = --student or the folder's name)",
+      "",
+      "Writes (atomically, after every notebook): grades.json, grades.csv (student,notebook,exercise,",
+      "points,max) and feedback/<student>/<notebook>.ipynb (the executed notebook with the score and the",
+      "error of every failing test; hidden tests are left out unless --show-hidden).",
+    ],
+    SPEC,
+  );
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, SPEC);
-  if (args.help) {
-    io.out(help());
-    return 0;
-  }
+  const args = parseOrHelp(argv, SPEC, help, io);
+  if (!args) return 0;
   const positive = (name: string): number | undefined => {
     const v = args.number(name);
     if (v !== undefined && !(v > 0)) throw new UsageError(`--${name} must be > 0, got ${v}`);

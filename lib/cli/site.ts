@@ -8,7 +8,7 @@
 import path from "path";
 import { buildSite } from "../site/build";
 import { defaultJobs } from "../site/executed";
-import { ArgSpec, formatFlags, parseArgs, UsageError } from "./args";
+import { ArgSpec, helpText, parseOrHelp, UsageError } from "./args";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -26,30 +26,27 @@ const SPEC: ArgSpec = {
 };
 
 export function help(): string {
-  return [
-    "Usage: recsys site [--out site] [--jobs n] [--rerun] [--solutions] [--no-slides]",
-    "",
-    "Builds the static course site: index.html (the notebooks in order), one page per notebook",
-    "(Markdown, highlighted code, outputs, interactive plotly charts, previous/next links) and a",
-    "slide deck per notebook in slides/. Open index.html directly (file://) or serve the folder",
-    "from any static host; no network is needed.",
-    "",
-    "Notebooks are executed through the tslab kernel, `--jobs` at a time. An executed copy in",
-    "build/executed/ is reused when it is fresh: newer than the notebook, with the same cells",
-    "(so copies run with test parameters are not reused) and every code cell run successfully.",
-    "Changes to lib/ are not detected: use --rerun after changing the library.",
-    "",
-    formatFlags(SPEC),
-    "",
-  ].join("\n");
+  return helpText(
+    [
+      "Usage: recsys site [--out site] [--jobs n] [--rerun] [--solutions] [--no-slides]",
+      "",
+      "Builds the static course site: index.html (the notebooks in order), one page per notebook",
+      "(Markdown, highlighted code, outputs, interactive plotly charts, previous/next links) and a",
+      "slide deck per notebook in slides/. Open index.html directly (file://) or serve the folder",
+      "from any static host; no network is needed.",
+      "",
+      "Notebooks are executed through the tslab kernel, `--jobs` at a time. An executed copy in",
+      "build/executed/ is reused when it is fresh: newer than the notebook, with the same cells",
+      "(so copies run with test parameters are not reused) and every code cell run successfully.",
+      "Changes to lib/ are not detected: use --rerun after changing the library.",
+    ],
+    SPEC,
+  );
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, SPEC);
-  if (args.help) {
-    io.out(help());
-    return 0;
-  }
+  const args = parseOrHelp(argv, SPEC, help, io);
+  if (!args) return 0;
   const jobs = args.number("jobs");
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be an integer ≥ 1, got ${jobs}`);
   const json = args.boolean("json");

@@ -6,7 +6,7 @@
  *   recsys slides 03 --out build/slides
  */
 import { buildSlides, resolveNotebook } from "../site/build";
-import { ArgSpec, formatFlags, parseArgs } from "./args";
+import { ArgSpec, helpText, parseOrHelp } from "./args";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -21,25 +21,22 @@ const SPEC: ArgSpec = {
 };
 
 export function help(): string {
-  return [
-    "Usage: recsys slides <notebook> [--out build/slides] [--rerun] [--solutions]",
-    "",
-    "Turns a notebook into a slide deck: every Markdown heading starts a slide, each code cell and",
-    "its output follow on a slide of their own. Keys: → ↓ Space PageDown (next), ← ↑ PageUp",
-    "(previous), Home, End. The deck is one HTML file plus assets/; it works offline.",
-    "The notebook is executed unless a fresh executed copy exists (see `recsys site --help`).",
-    "",
-    formatFlags(SPEC),
-    "",
-  ].join("\n");
+  return helpText(
+    [
+      "Usage: recsys slides <notebook> [--out build/slides] [--rerun] [--solutions]",
+      "",
+      "Turns a notebook into a slide deck: every Markdown heading starts a slide, each code cell and",
+      "its output follow on a slide of their own. Keys: → ↓ Space PageDown (next), ← ↑ PageUp",
+      "(previous), Home, End. The deck is one HTML file plus assets/; it works offline.",
+      "The notebook is executed unless a fresh executed copy exists (see `recsys site --help`).",
+    ],
+    SPEC,
+  );
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, SPEC);
-  if (args.help) {
-    io.out(help());
-    return 0;
-  }
+  const args = parseOrHelp(argv, SPEC, help, io);
+  if (!args) return 0;
   const notebook = resolveNotebook(args.positionals[0]);
   const r = await buildSlides(notebook, {
     outDir: args.string("out") ?? "build/slides",

@@ -7,7 +7,7 @@ import { parseParams } from "../algorithms/registry";
 import { loadDataset } from "../data/load";
 import { gridCombinations, gridSearch } from "../mf/crossval";
 import { formatTextTable } from "../notebook/table";
-import { ArgSpec, formatFlags, parseArgs, UsageError } from "./args";
+import { ArgSpec, helpText, parseOrHelp, UsageError } from "./args";
 import { MODEL_FLAGS, modelFromArgs, prepareBackend } from "./evaluate";
 import type { CliIO } from "./main";
 
@@ -21,15 +21,15 @@ const SPEC: ArgSpec = {
 };
 
 export function help(): string {
-  return [
-    "Usage: recsys tune --dataset <name|dir> --algo <id> --grid key=v1,v2 [--grid …] [--param key=value] [--folds 3] [--json]",
-    "",
-    "Scores every combination of the grid by k-fold cross-validation on the same folds and prints",
-    "mean RMSE/MAE per combination and the best parameters. --param fixes other parameters.",
-    "",
-    formatFlags(SPEC),
-    "",
-  ].join("\n");
+  return helpText(
+    [
+      "Usage: recsys tune --dataset <name|dir> --algo <id> --grid key=v1,v2 [--grid …] [--param key=value] [--folds 3] [--json]",
+      "",
+      "Scores every combination of the grid by k-fold cross-validation on the same folds and prints",
+      "mean RMSE/MAE per combination and the best parameters. --param fixes other parameters.",
+    ],
+    SPEC,
+  );
 }
 
 /** Parses `--grid key=v1,v2` flags into key → raw string values (values are typed per combination by the registry). */
@@ -49,11 +49,8 @@ export function parseGrid(flags: string[]): Record<string, string[]> {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, SPEC);
-  if (args.help) {
-    io.out(help());
-    return 0;
-  }
+  const args = parseOrHelp(argv, SPEC, help, io);
+  if (!args) return 0;
   const datasetName = args.string("dataset");
   if (!datasetName) throw new UsageError("--dataset is required");
   const measure = args.string("measure") ?? "rmse";

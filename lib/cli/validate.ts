@@ -5,7 +5,7 @@
  *   recsys validate notebooks/03-knn.ipynb
  */
 import { validateNotebook } from "../homework/validate";
-import { ArgSpec, UsageError, formatFlags, parseArgs } from "./args";
+import { ArgSpec, UsageError, helpText, parseOrHelp } from "./args";
 import type { CliIO } from "./main";
 
 const SPEC: ArgSpec = {
@@ -18,25 +18,22 @@ const SPEC: ArgSpec = {
 };
 
 export function help(): string {
-  return [
-    "Usage: recsys validate <notebook.ipynb ...> [--cell-timeout 120] [--notebook-timeout 900] [--json]",
-    "",
-    "Checks each instructor notebook before release: markers and grading metadata are well formed;",
-    "with the solutions every cell runs and every graded test passes; in the student version every",
-    "graded test that has hidden tests or uses a solution's names fails against the stubs, and no stub",
-    "breaks type-checking. Exits with 1 when an exercise is broken.",
-    "",
-    formatFlags(SPEC),
-    "",
-  ].join("\n");
+  return helpText(
+    [
+      "Usage: recsys validate <notebook.ipynb ...> [--cell-timeout 120] [--notebook-timeout 900] [--json]",
+      "",
+      "Checks each instructor notebook before release: markers and grading metadata are well formed;",
+      "with the solutions every cell runs and every graded test passes; in the student version every",
+      "graded test that has hidden tests or uses a solution's names fails against the stubs, and no stub",
+      "breaks type-checking. Exits with 1 when an exercise is broken.",
+    ],
+    SPEC,
+  );
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, SPEC);
-  if (args.help) {
-    io.out(help());
-    return 0;
-  }
+  const args = parseOrHelp(argv, SPEC, help, io);
+  if (!args) return 0;
   const cellTimeout = args.number("cell-timeout") ?? 120;
   const notebookTimeout = args.number("notebook-timeout") ?? 900;
   if (!(cellTimeout > 0) || !(notebookTimeout > 0)) throw new UsageError("--cell-timeout and --notebook-timeout must be > 0");
