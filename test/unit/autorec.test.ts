@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RatingDataset } from "../../lib/data/dataset";
 import { topNByPrediction } from "../../lib/model/recommender";
 import {
   AutoRec,
@@ -11,18 +10,7 @@ import {
   type AutoRecParameters,
 } from "../../lib/neural/autorec";
 import { Rng } from "../../lib/random";
-
-function dataset(rows: [number, number, number][], nUsers: number, nItems: number): RatingDataset {
-  return new RatingDataset({
-    name: "toy",
-    userIds: Array.from({ length: nUsers }, (_, u) => `u${u}`),
-    itemIds: Array.from({ length: nItems }, (_, i) => `i${i}`),
-    users: Int32Array.from(rows.map((r) => r[0])),
-    items: Int32Array.from(rows.map((r) => r[1])),
-    ratings: Float32Array.from(rows.map((r) => r[2])),
-    ratingScale: [1, 5],
-  });
-}
+import { rowDataset } from "../helpers";
 
 /** Rank-1 ratings r = 3 + 2·a_u·b_i (a, b = ±1 by group), 60% observed; the rest returned as a test set. */
 function rankOne(nUsers: number, nItems: number, seed: number) {
@@ -37,7 +25,7 @@ function rankOne(nUsers: number, nItems: number, seed: number) {
       (rng.next() < 0.6 ? rows : test).push([u, i, r]);
     }
   }
-  return { data: dataset(rows, nUsers, nItems), test };
+  return { data: rowDataset(rows, nUsers, nItems), test };
 }
 
 function randomParams(rng: Rng, nItems: number, H: number): AutoRecParameters {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type RatingDataset, fromTriples } from "../../lib/data/dataset";
+import { type RatingDataset } from "../../lib/data/dataset";
 import { Rng } from "../../lib/random";
 import {
   BaselineOnly,
@@ -10,20 +10,9 @@ import {
   fitBaselinesALS,
   fitBaselinesSGD,
 } from "../../lib/baseline/baselines";
+import { tripleDataset, assertClose, TINY_4X4 } from "../helpers";
 
-function dataset(triples: [string, string, number][], name = "tiny"): RatingDataset {
-  return fromTriples(
-    name,
-    triples.map((t) => t[0]),
-    triples.map((t) => t[1]),
-    Float32Array.from(triples.map((t) => t[2])),
-    { ratingScale: [1, 5] },
-  );
-}
-
-function close(actual: number, expected: number, what: string, tol = 1e-9): void {
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected}`);
-}
+const close = (actual: number, expected: number, what: string, tol = 1e-9): void => assertClose(actual, expected, what, tol);
 
 // users u0..u3, items i0..i3
 //        i0  i1  i2  i3
@@ -31,20 +20,7 @@ function close(actual: number, expected: number, what: string, tol = 1e-9): void
 //   u1    5   3   4   .
 //   u2    2   5   1   2
 //   u3    .   3   5   4
-const tiny = dataset([
-  ["u0", "i0", 4],
-  ["u0", "i1", 3],
-  ["u1", "i0", 5],
-  ["u1", "i1", 3],
-  ["u1", "i2", 4],
-  ["u2", "i0", 2],
-  ["u2", "i1", 5],
-  ["u2", "i2", 1],
-  ["u2", "i3", 2],
-  ["u3", "i1", 3],
-  ["u3", "i2", 5],
-  ["u3", "i3", 4],
-]);
+const tiny = tripleDataset(TINY_4X4);
 
 test("ALS, one epoch, matches the hand-derived closed-form update (items first, then users)", () => {
   const b = fitBaselinesALS(tiny, { nEpochs: 1 }); // reg_i 10, reg_u 15
@@ -73,7 +49,7 @@ test("ALS, one epoch, matches the hand-derived closed-form update (items first, 
 
 test("SGD, one epoch, matches the hand-derived steps (user by user, items in id order)", () => {
   // ratings (u0,i0,5), (u0,i1,3), (u1,i0,4): μ = 4, γ = 0.005, λ = 0.02
-  const d = dataset([
+  const d = tripleDataset([
     ["u0", "i0", 5],
     ["u0", "i1", 3],
     ["u1", "i0", 4],
@@ -103,7 +79,7 @@ function randomData(seed: number): RatingDataset {
       }
     }
   }
-  return dataset(t, `random ${seed}`);
+  return tripleDataset(t, `random ${seed}`);
 }
 
 function trainRmse(d: RatingDataset, b: Baselines | null): number {
@@ -158,7 +134,7 @@ test("BaselineOnly predicts clip(μ + b_u + b_i) and flags users or items withou
   assert.equal(r.impossible, true);
   // clipping: a huge user bias
   const clipped = new BaselineOnly({ method: "sgd", learningRate: 0.5, nEpochs: 50, reg: 0 }).fit(
-    dataset([
+    tripleDataset([
       ["a", "x", 5],
       ["a", "y", 5],
       ["b", "x", 1],

@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type RatingDataset, fromTriples } from "../../lib/data/dataset";
 import { Rng } from "../../lib/random";
 import { KNNBasic } from "../../lib/knn/knnBasic";
 import { KNNWithMeans } from "../../lib/knn/knnWithMeans";
@@ -9,20 +8,7 @@ import { KNNBaseline } from "../../lib/knn/knnBaseline";
 import { UserCF } from "../../lib/knn/userCF";
 import { ItemCF } from "../../lib/knn/itemCF";
 import { computeSimilarity } from "../../lib/similarity/matrix";
-
-function dataset(triples: [string, string, number][], name = "tiny"): RatingDataset {
-  return fromTriples(
-    name,
-    triples.map((t) => t[0]),
-    triples.map((t) => t[1]),
-    Float32Array.from(triples.map((t) => t[2])),
-    { ratingScale: [1, 5] },
-  );
-}
-
-function close(actual: number, expected: number, what: string, tol = 1e-6): void {
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected}`);
-}
+import { tripleDataset, assertClose, TINY_4X4 } from "../helpers";
 
 // users u0..u3 (inner 0..3), items i0..i3 (inner 0..3)
 //        i0  i1  i2  i3
@@ -30,20 +16,7 @@ function close(actual: number, expected: number, what: string, tol = 1e-6): void
 //   u1    5   3   4   .      mean 4,   σ √(2/3)
 //   u2    2   5   1   2      mean 2.5, σ 1.5
 //   u3    .   3   5   4      mean 4,   σ √(2/3)
-const tiny = dataset([
-  ["u0", "i0", 4],
-  ["u0", "i1", 3],
-  ["u1", "i0", 5],
-  ["u1", "i1", 3],
-  ["u1", "i2", 4],
-  ["u2", "i0", 2],
-  ["u2", "i1", 5],
-  ["u2", "i2", 1],
-  ["u2", "i3", 2],
-  ["u3", "i1", 3],
-  ["u3", "i2", 5],
-  ["u3", "i3", 4],
-]);
+const tiny = tripleDataset(TINY_4X4);
 const mu = 41 / 12;
 
 // user–user msd similarities of u0 (co-rated items only):
@@ -56,10 +29,10 @@ const s03 = 1;
 test("KNNBasic, user-based msd, by hand", () => {
   const m = new KNNBasic().fit(tiny);
   const p = m.predict(0, 2);
-  close(p.value, (s01 * 4 + s02 * 1 + s03 * 5) / (s01 + s02 + s03), "k = 40");
+  assertClose(p.value, (s01 * 4 + s02 * 1 + s03 * 5) / (s01 + s02 + s03), "k = 40");
   assert.equal(p.impossible, false);
   // k = 2 keeps the two most similar raters, u3 (1) and u1 (2/3)
-  close(new KNNBasic({ k: 2 }).fit(tiny).predict(0, 2).value, (s03 * 5 + s01 * 4) / (s03 + s01), "k = 2");
+  assertClose(new KNNBasic({ k: 2 }).fit(tiny).predict(0, 2).value, (s03 * 5 + s01 * 4) / (s03 + s01), "k = 2");
   assert.deepEqual(
     new KNNBasic({ k: 2 }).fit(tiny).neighboursOf(0, 2).map((n) => n.id),
     [3, 1],
@@ -73,13 +46,13 @@ test("KNNBasic, item-based msd, by hand", () => {
   //                        i1 over u1 (4 vs 3), u2 (1 vs 5), u3 (5 vs 3): MSD (1+16+4)/3 = 7 → 1/8
   // u0 rated i0 = 4, i1 = 3
   const p = new KNNBasic({ userBased: false }).fit(tiny).predict(0, 2);
-  close(p.value, (0.5 * 4 + 0.125 * 3) / (0.5 + 0.125), "item-based");
+  assertClose(p.value, (0.5 * 4 + 0.125 * 3) / (0.5 + 0.125), "item-based");
 });
 
 test("KNNWithMeans, by hand", () => {
   const p = new KNNWithMeans().fit(tiny).predict(0, 2);
   // 3.5 + [s01 (4 − 4) + s02 (1 − 2.5) + s03 (5 − 4)] / (s01 + s02 + s03)
-  close(p.value, 3.5 + (s01 * 0 + s02 * -1.5 + s03 * 1) / (s01 + s02 + s03), "with means");
+  assertClose(p.value, 3.5 + (s01 * 0 + s02 * -1.5 + s03 * 1) / (s01 + s02 + s03), "with means");
   assert.equal(p.impossible, false);
 });
 
@@ -89,12 +62,12 @@ test("KNNWithZScore, by hand (population σ)", () => {
   const sd2 = 1.5; // u2: deviations −0.5, 2.5, −1.5, −0.5 → variance 9/4
   const z = (s01 * (4 - 4)) / sd1 + (s02 * (1 - 2.5)) / sd2 + (s03 * (5 - 4)) / sd3;
   const p = new KNNWithZScore().fit(tiny).predict(0, 2);
-  close(p.value, 3.5 + (z / (s01 + s02 + s03)) * 0.5, "z-score");
+  assertClose(p.value, 3.5 + (z / (s01 + s02 + s03)) * 0.5, "z-score");
 });
 
 test("KNNWithZScore replaces a zero σ by the σ of all train ratings", () => {
   // u0 rated everything 3 (σ 0); neighbour u1 on x, y (differences 0, 1 → msd 1/1.5), u1 rated z = 5
-  const d = dataset([
+  const d = tripleDataset([
     ["u0", "x", 3],
     ["u0", "y", 3],
     ["u1", "x", 3],
@@ -107,7 +80,7 @@ test("KNNWithZScore replaces a zero σ by the σ of all train ratings", () => {
   const mean1 = 4;
   const sd1 = Math.sqrt(2 / 3);
   const p = new KNNWithZScore().fit(d).predict(0, 2);
-  close(p.value, 3 + ((5 - mean1) / sd1) * overall, "zero σ");
+  assertClose(p.value, 3 + ((5 - mean1) / sd1) * overall, "zero σ");
 });
 
 test("KNNBaseline with one ALS epoch, by hand", () => {
@@ -122,11 +95,11 @@ test("KNNBaseline with one ALS epoch, by hand", () => {
   const b = (u: number, i: number): number => mu + bu[u] + bi[i];
   const m = new KNNBaseline({ baseline: { method: "als", nEpochs: 1 } }).fit(tiny);
   const num = s01 * (4 - b(1, 2)) + s02 * (1 - b(2, 2)) + s03 * (5 - b(3, 2));
-  close(m.predict(0, 2).value, b(0, 2) + num / (s01 + s02 + s03), "user-based");
+  assertClose(m.predict(0, 2).value, b(0, 2) + num / (s01 + s02 + s03), "user-based");
   // item-based: neighbours of i2 among u0's items: i0 (msd 1/2, r 4), i1 (1/8, r 3)
   const mi = new KNNBaseline({ userBased: false, baseline: { method: "als", nEpochs: 1 } }).fit(tiny);
   const numI = 0.5 * (4 - b(0, 0)) + 0.125 * (3 - b(0, 1));
-  close(mi.predict(0, 2).value, b(0, 2) + numI / 0.625, "item-based");
+  assertClose(mi.predict(0, 2).value, b(0, 2) + numI / 0.625, "item-based");
   assert.equal(m.id, "knn-baseline");
 });
 
@@ -134,20 +107,20 @@ test("fewer than minK neighbours: each variant's fallback, flagged impossible", 
   // (u0, i2) has 3 neighbours
   const basic = new KNNBasic({ minK: 4 }).fit(tiny).predict(0, 2);
   assert.equal(basic.impossible, true);
-  close(basic.value, mu, "KNNBasic → global mean");
+  assertClose(basic.value, mu, "KNNBasic → global mean");
   assert.equal(new KNNBasic({ minK: 3 }).fit(tiny).predict(0, 2).impossible, false);
   const means = new KNNWithMeans({ minK: 4 }).fit(tiny).predict(0, 2);
   assert.equal(means.impossible, true);
-  close(means.value, 3.5, "KNNWithMeans → user mean");
+  assertClose(means.value, 3.5, "KNNWithMeans → user mean");
   const zs = new KNNWithZScore({ minK: 4 }).fit(tiny).predict(0, 2);
-  close(zs.value, 3.5, "KNNWithZScore → user mean");
+  assertClose(zs.value, 3.5, "KNNWithZScore → user mean");
   const kb = new KNNBaseline({ minK: 4 }).fit(tiny);
   const bl = kb.baselines;
   const base = kb.predict(0, 2);
   assert.equal(base.impossible, true);
-  close(base.value, bl.mu + bl.bu[0] + bl.bi[2], "KNNBaseline → baseline");
+  assertClose(base.value, bl.mu + bl.bu[0] + bl.bi[2], "KNNBaseline → baseline");
   // item-based KNNWithMeans falls back to the ITEM mean: i2 = (4 + 1 + 5) / 3
-  close(new KNNWithMeans({ userBased: false, minK: 3 }).fit(tiny).predict(0, 2).value, 10 / 3, "item mean");
+  assertClose(new KNNWithMeans({ userBased: false, minK: 3 }).fit(tiny).predict(0, 2).value, 10 / 3, "item mean");
 });
 
 test("only positive similarities are used", () => {
@@ -155,11 +128,11 @@ test("only positive similarities are used", () => {
   // so only u1 counts: r̂(u0, i2) = r(u1, i2) = 4, with actual_k = 1
   const m = new KNNBasic({ sim: "pearson" }).fit(tiny);
   const S = m.similarity;
-  close(S.get(0, 1), 1, "pearson(u0,u1)");
-  close(S.get(0, 2), -1, "pearson(u0,u2)");
+  assertClose(S.get(0, 1), 1, "pearson(u0,u1)");
+  assertClose(S.get(0, 2), -1, "pearson(u0,u2)");
   assert.equal(S.get(0, 3), 0);
   const p = m.predict(0, 2);
-  close(p.value, 4, "KNNBasic pearson");
+  assertClose(p.value, 4, "KNNBasic pearson");
   assert.equal(p.details, "actual_k = 1");
   assert.deepEqual(
     m.neighboursOf(0, 2).map((n) => n.id),
@@ -168,7 +141,7 @@ test("only positive similarities are used", () => {
   // with minK 2 there are not enough positive neighbours, although 3 users rated i2
   assert.equal(new KNNBasic({ sim: "pearson", minK: 2 }).fit(tiny).predict(0, 2).impossible, true);
   // KNNWithMeans: 3.5 + (4 − 4) = 3.5 from the single positive neighbour
-  close(new KNNWithMeans({ sim: "pearson" }).fit(tiny).predict(0, 2).value, 3.5, "means pearson");
+  assertClose(new KNNWithMeans({ sim: "pearson" }).fit(tiny).predict(0, 2).value, 3.5, "means pearson");
 });
 
 test("unknown users and items fall back; predictions are clipped to the scale", () => {
@@ -184,13 +157,13 @@ test("unknown users and items fall back; predictions are clipped to the scale", 
     ]) {
       const p = m.predict(u, i);
       assert.equal(p.impossible, true, `${m.id} (${u},${i})`);
-      close(p.value, train.globalMean, `${m.id} global mean`);
+      assertClose(p.value, train.globalMean, `${m.id} global mean`);
     }
   }
   const kb = new KNNBaseline().fit(train);
   const b = kb.baselines;
-  close(kb.predict(3, 0).value, b.mu + b.bi[0], "unknown user: μ + b_i");
-  close(kb.predict(0, 3).value, b.mu + b.bu[0], "unknown item: μ + b_u");
+  assertClose(kb.predict(3, 0).value, b.mu + b.bi[0], "unknown user: μ + b_i");
+  assertClose(kb.predict(0, 3).value, b.mu + b.bu[0], "unknown item: μ + b_u");
   assert.equal(kb.predict(0, 3).impossible, true);
   assert.throws(() => kb.predict(0, 4), /item index 4/);
   assert.throws(() => kb.predict(-1, 0), /user index -1/);
@@ -198,7 +171,7 @@ test("unknown users and items fall back; predictions are clipped to the scale", 
 
   // a: x 5, y 5 (mean 5); b: x 5, y 3, z 5 (mean 13/3); msd(a, b) = 1/(4/2 + 1)
   // KNNWithMeans r̂(a, z) = 5 + (5 − 13/3) = 5.67 → clipped to 5
-  const d = dataset([
+  const d = tripleDataset([
     ["a", "x", 5],
     ["a", "y", 5],
     ["b", "x", 5],
@@ -214,7 +187,7 @@ test("k-NN recommend ranks the unseen items with train ratings by predicted rati
   const rng = new Rng(3);
   const t: [string, string, number][] = [];
   for (let u = 0; u < 15; u++) for (let i = 0; i < 12; i++) if (rng.next() < 0.5) t.push([`u${u}`, `i${i}`, 1 + rng.int(5)]);
-  const d = dataset(t, "random");
+  const d = tripleDataset(t, "random");
   // user-based recommend scores all items in one pass (another summation order than predict);
   // item-based recommend calls predict
   for (const m of [
@@ -231,7 +204,7 @@ test("k-NN recommend ranks the unseen items with train ratings by predicted rati
       for (let i = 0; i < d.nItems; i++) if (!d.hasRated(u, i)) preds.set(i, m.predict(u, i).value);
       assert.equal(recs.length, Math.min(4, preds.size));
       for (let j = 0; j < recs.length; j++) {
-        close(recs[j].score, preds.get(recs[j].item)!, `${m.id} score of item ${recs[j].item}`, 1e-9);
+        assertClose(recs[j].score, preds.get(recs[j].item)!, `${m.id} score of item ${recs[j].item}`, 1e-9);
         if (j > 0) assert.ok(recs[j - 1].score >= recs[j].score);
       }
       // nothing left out scores higher than the last one kept
@@ -270,13 +243,13 @@ test("user-based top-N CF by hand", () => {
     recs.map((r) => r.item),
     [2, 3],
   );
-  close(recs[0].score, (c01 * 4 + c02 * 1 + 5) / 5, "score i2");
-  close(recs[1].score, (c02 * 2 + 4) / 5, "score i3");
-  close(m.predict(0, 2).value, recs[0].score, "predict = score");
+  assertClose(recs[0].score, (c01 * 4 + c02 * 1 + 5) / 5, "score i2");
+  assertClose(recs[1].score, (c02 * 2 + 4) / 5, "score i3");
+  assertClose(m.predict(0, 2).value, recs[0].score, "predict = score");
   // k = 2: u3 (1) and u1 (0.9947)
   recs = new UserCF({ k: 2 }).fit(tiny).recommend(0, 10);
-  close(recs[0].score, (c01 * 4 + 5) / 5, "k=2 score i2");
-  close(recs[1].score, 4 / 5, "k=2 score i3");
+  assertClose(recs[0].score, (c01 * 4 + 5) / 5, "k=2 score i2");
+  assertClose(recs[1].score, 4 / 5, "k=2 score i3");
   // threshold 0.995 keeps only u3
   recs = new UserCF({ threshold: 0.995 }).fit(tiny).recommend(0, 10);
   assert.deepEqual(recs, [
@@ -306,9 +279,9 @@ test("item-based top-N CF by hand", () => {
     recs.map((r) => r.item),
     [3, 2],
   );
-  close(recs[0].score, 0.8 + (c13i * 3) / 5, "score i3");
-  close(recs[1].score, (c02i * 4) / 5 + (c12i * 3) / 5, "score i2");
-  close(m.predict(0, 3).value, recs[0].score, "predict = score");
+  assertClose(recs[0].score, 0.8 + (c13i * 3) / 5, "score i3");
+  assertClose(recs[1].score, (c02i * 4) / 5 + (c12i * 3) / 5, "score i2");
+  assertClose(m.predict(0, 3).value, recs[0].score, "predict = score");
   // k = 1 and minSourceRating 4 both keep only i0 (u0's top rating)
   for (const m1 of [new ItemCF({ k: 1 }), new ItemCF({ minSourceRating: 4 })]) {
     const r = m1.fit(tiny).recommend(0, 10);
@@ -316,8 +289,8 @@ test("item-based top-N CF by hand", () => {
       r.map((x) => x.item),
       [3, 2],
     );
-    close(r[0].score, 0.8, "i3 from i0");
-    close(r[1].score, (c02i * 4) / 5, "i2 from i0");
+    assertClose(r[0].score, 0.8, "i3 from i0");
+    assertClose(r[1].score, (c02i * 4) / 5, "i2 from i0");
   }
   // sources are ordered by rating, ties by item id
   assert.deepEqual(Array.from(new ItemCF({ k: 2 }).fit(tiny).sources(2).items), [1, 0]);
@@ -327,7 +300,7 @@ test("top-N CF agrees with a naive scorer on random data and respects exclusions
   const rng = new Rng(11);
   const t: [string, string, number][] = [];
   for (let u = 0; u < 20; u++) for (let i = 0; i < 15; i++) if (rng.next() < 0.35) t.push([`u${u}`, `i${i}`, 1 + rng.int(5)]);
-  const d = dataset(t, "random");
+  const d = tripleDataset(t, "random");
   const U = computeSimilarity(d, { measure: "cosine", userBased: true });
   const I = computeSimilarity(d, { measure: "cosine", userBased: false });
   const ucf = new UserCF({ k: 3 }).fit(d);
@@ -349,7 +322,7 @@ test("top-N CF agrees with a naive scorer on random data and respects exclusions
       gotU.map((r) => r.item),
       wantU.map((w) => w[0]),
     );
-    gotU.forEach((r, j) => close(r.score, wantU[j][1], "usercf score", 1e-9));
+    gotU.forEach((r, j) => assertClose(r.score, wantU[j][1], "usercf score", 1e-9));
     // naive item-based: the user's 3 best-rated items
     const rated = Array.from({ length: d.nItems }, (_, i) => i).filter((i) => d.hasRated(u, i));
     rated.sort((a, b) => d.rating(u, b) - d.rating(u, a) || a - b);
@@ -365,7 +338,7 @@ test("top-N CF agrees with a naive scorer on random data and respects exclusions
       gotI.map((r) => r.item),
       wantI.map((w) => w[0]),
     );
-    gotI.forEach((r, j) => close(r.score, wantI[j][1], "itemcf score", 1e-9));
+    gotI.forEach((r, j) => assertClose(r.score, wantI[j][1], "itemcf score", 1e-9));
     // exclusions
     if (gotI.length > 0) assert.ok(!icf.recommend(u, 5, { exclude: new Set([gotI[0].item]) }).some((r) => r.item === gotI[0].item));
   }

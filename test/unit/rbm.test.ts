@@ -12,20 +12,9 @@ import {
   type RBMParameters,
 } from "../../lib/neural/rbm";
 import { Rng } from "../../lib/random";
+import { rowDataset } from "../helpers";
 
 const sigma = (x: number): number => 1 / (1 + Math.exp(-x));
-
-function dataset(rows: [number, number, number][], nUsers: number, nItems: number, name = "toy"): RatingDataset {
-  return new RatingDataset({
-    name,
-    userIds: Array.from({ length: nUsers }, (_, u) => `u${u}`),
-    itemIds: Array.from({ length: nItems }, (_, i) => `i${i}`),
-    users: Int32Array.from(rows.map((r) => r[0])),
-    items: Int32Array.from(rows.map((r) => r[1])),
-    ratings: Float32Array.from(rows.map((r) => r[2])),
-    ratingScale: [1, 5],
-  });
-}
 
 /**
  * Two taste groups: even users love items 0–5 (5★) and dislike 6–11 (1★), odd users the opposite.
@@ -44,7 +33,7 @@ function twoGroups(nUsers = 40): { data: RatingDataset; heldOut: [number, number
       else rows.push([u, i, r]);
     }
   }
-  return { data: dataset(rows, nUsers, 12), heldOut };
+  return { data: rowDataset(rows, nUsers, 12), heldOut };
 }
 
 test("CD-1 on one item with two rating values and one hidden unit matches a hand computation", () => {
@@ -112,7 +101,7 @@ test("hidden and visible conditionals follow the formulas on random parameters",
 test("rating levels are the distinct train ratings; too many values are refused", () => {
   const { data } = twoGroups(4);
   assert.deepEqual(Array.from(ratingLevels(data)), [1, 5]);
-  const many = dataset(Array.from({ length: 40 }, (_, k) => [k, 0, 1 + k / 10] as [number, number, number]), 40, 1);
+  const many = rowDataset(Array.from({ length: 40 }, (_, k) => [k, 0, 1 + k / 10] as [number, number, number]), 40, 1);
   assert.throws(() => new RBM().fit(many), /distinct rating values/);
 });
 

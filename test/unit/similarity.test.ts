@@ -7,23 +7,14 @@ import { DENSE_SIMILARITY_LIMIT, computeSimilarity } from "../../lib/similarity/
 import { similarityRow, topKNeighbours } from "../../lib/similarity/neighbours";
 import { SIMILARITY_MEASURES, type SimilarityMeasure, measureRange } from "../../lib/similarity/measures";
 import { entityRanks } from "../../lib/similarity/prepare";
-
-function dataset(triples: [string, string, number][], name = "tiny"): RatingDataset {
-  return fromTriples(
-    name,
-    triples.map((t) => t[0]),
-    triples.map((t) => t[1]),
-    Float32Array.from(triples.map((t) => t[2])),
-    { ratingScale: [1, 5] },
-  );
-}
+import { tripleDataset, assertClose } from "../helpers";
 
 // Users A, B, C (inner ids 0, 1, 2); items i1..i4 (inner ids 0..3).
 //        i1  i2  i3  i4
 //   A     5   3   4   .
 //   B     3   1   2   5
 //   C     4   .   .   1
-const tiny = dataset([
+const tiny = tripleDataset([
   ["A", "i1", 5],
   ["A", "i2", 3],
   ["A", "i3", 4],
@@ -36,59 +27,55 @@ const tiny = dataset([
 ]);
 const [A, B, C] = [0, 1, 2];
 
-function close(actual: number, expected: number, what: string, tol = 1e-6): void {
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected}`);
-}
-
 test("user-user cosine by hand (co-rated entries only)", () => {
   const S = computeSimilarity(tiny, { measure: "cosine", userBased: true });
   // A·B over i1..i3: (5·3 + 3·1 + 4·2) / (√(25+9+16) √(9+1+4)) = 26 / √700
-  close(S.get(A, B), 26 / Math.sqrt(700), "cos(A,B)");
+  assertClose(S.get(A, B), 26 / Math.sqrt(700), "cos(A,B)");
   // A·C over i1 only: 5·4 / (5 · 4) = 1
-  close(S.get(A, C), 1, "cos(A,C)");
+  assertClose(S.get(A, C), 1, "cos(A,C)");
   // B·C over i1, i4: (3·4 + 5·1) / (√(9+25) √(16+1)) = 17 / √578 = 1/√2
-  close(S.get(B, C), 17 / Math.sqrt(578), "cos(B,C)");
-  close(S.get(B, A), S.get(A, B), "symmetry");
+  assertClose(S.get(B, C), 17 / Math.sqrt(578), "cos(B,C)");
+  assertClose(S.get(B, A), S.get(A, B), "symmetry");
   assert.equal(S.get(A, A), 1);
 });
 
 test("user-user pearson by hand (means over the co-rated entries)", () => {
   const S = computeSimilarity(tiny, { measure: "pearson" });
   // A, B over i1..i3: x = (5,3,4), mean 4 → (1,−1,0); y = (3,1,2), mean 2 → (1,−1,0): correlation 1
-  close(S.get(A, B), 1, "pearson(A,B)");
+  assertClose(S.get(A, B), 1, "pearson(A,B)");
   // A, C share one item: both sides constant → 0
   assert.equal(S.get(A, C), 0);
   // B, C over i1, i4: x = (3,5) → (−1,1); y = (4,1) → (1.5,−1.5): correlation −1
-  close(S.get(B, C), -1, "pearson(B,C)");
+  assertClose(S.get(B, C), -1, "pearson(B,C)");
 });
 
 test("user-user msd by hand: 1 / (mean squared difference + 1)", () => {
   const S = computeSimilarity(tiny, { measure: "msd" });
   // A, B: differences 2, 2, 2 → MSD 4 → 1/5
-  close(S.get(A, B), 1 / 5, "msd(A,B)");
+  assertClose(S.get(A, B), 1 / 5, "msd(A,B)");
   // A, C: difference 1 → MSD 1 → 1/2
-  close(S.get(A, C), 1 / 2, "msd(A,C)");
+  assertClose(S.get(A, C), 1 / 2, "msd(A,C)");
   // B, C: differences −1, 4 → MSD (1 + 16)/2 = 8.5 → 1/9.5
-  close(S.get(B, C), 1 / 9.5, "msd(B,C)");
+  assertClose(S.get(B, C), 1 / 9.5, "msd(B,C)");
 });
 
 test("jaccard by hand: |I_u ∩ I_v| / |I_u ∪ I_v| over sets, values ignored", () => {
   const S = computeSimilarity(tiny, { measure: "jaccard" });
-  close(S.get(A, B), 3 / 4, "jac(A,B)"); // {1,2,3} vs {1,2,3,4}
-  close(S.get(A, C), 1 / 4, "jac(A,C)"); // {1,2,3} vs {1,4}: 1 common, 4 in the union
-  close(S.get(B, C), 2 / 4, "jac(B,C)"); // {1,2,3,4} vs {1,4}
+  assertClose(S.get(A, B), 3 / 4, "jac(A,B)"); // {1,2,3} vs {1,2,3,4}
+  assertClose(S.get(A, C), 1 / 4, "jac(A,C)"); // {1,2,3} vs {1,4}: 1 common, 4 in the union
+  assertClose(S.get(B, C), 2 / 4, "jac(B,C)"); // {1,2,3,4} vs {1,4}
   const I = computeSimilarity(tiny, { measure: "jaccard", userBased: false });
   // i1 rated by A,B,C; i4 by B,C → 2/3
-  close(I.get(0, 3), 2 / 3, "jac(i1,i4)");
+  assertClose(I.get(0, 3), 2 / 3, "jac(i1,i4)");
 });
 
 test("spearman by hand: pearson over ranks within each entity's full vector", () => {
   // ranks (1 = lowest, ties averaged): A (5,3,4) → i1 3, i2 1, i3 2; B (3,1,2,5) → i1 3, i2 1, i3 2,
   // i4 4; C (4,1) → i1 2, i4 1
   const S = computeSimilarity(tiny, { measure: "spearman" });
-  close(S.get(A, B), 1, "spearman(A,B)"); // (3,1,2) vs (3,1,2)
+  assertClose(S.get(A, B), 1, "spearman(A,B)"); // (3,1,2) vs (3,1,2)
   assert.equal(S.get(A, C), 0); // one common item
-  close(S.get(B, C), -1, "spearman(B,C)"); // (3,4) vs (2,1)
+  assertClose(S.get(B, C), -1, "spearman(B,C)"); // (3,4) vs (2,1)
   // ties get the mean of the ranks they span: 3, 5, 5, 4 → 1, 3.5, 3.5, 2
   const r = entityRanks(Float32Array.of(3, 5, 5, 4), Int32Array.of(0, 4), Int32Array.of(0, 1, 2, 3));
   assert.deepEqual(Array.from(r), [1, 3.5, 3.5, 2]);
@@ -96,7 +83,7 @@ test("spearman by hand: pearson over ranks within each entity's full vector", ()
 
 test("spearman differs from pearson when the rank order is not linear in the ratings", () => {
   // u: 1, 2, 5 and v: 1, 2, 3 on three items: pearson < 1, ranks identical → spearman 1
-  const d = dataset([
+  const d = tripleDataset([
     ["u", "a", 1],
     ["u", "b", 2],
     ["u", "c", 5],
@@ -106,24 +93,24 @@ test("spearman differs from pearson when the rank order is not linear in the rat
   ]);
   const p = computeSimilarity(d, { measure: "pearson" }).get(0, 1);
   // x centred (−5/3, −2/3, 7/3), y centred (−1, 0, 1): (5/3 + 7/3) / √((25+4+49)/9 · 2) = 4 / √(156/9)
-  close(p, 4 / Math.sqrt(156 / 9), "pearson");
-  close(computeSimilarity(d, { measure: "spearman" }).get(0, 1), 1, "spearman");
+  assertClose(p, 4 / Math.sqrt(156 / 9), "pearson");
+  assertClose(computeSimilarity(d, { measure: "spearman" }).get(0, 1), 1, "spearman");
 });
 
 test("adjusted cosine by hand: user-user centres by the item mean, item-item by the user mean", () => {
   // item means: i1 (5+3+4)/3 = 4, i2 2, i3 3, i4 3
   // A centred: i1 1, i2 1, i3 1; B: i1 −1, i2 −1, i3 −1, i4 2; C: i1 0, i4 −2
   const U = computeSimilarity(tiny, { measure: "adjusted_cosine", userBased: true });
-  close(U.get(A, B), -1, "adj(A,B)"); // −3 / (√3 √3)
+  assertClose(U.get(A, B), -1, "adj(A,B)"); // −3 / (√3 √3)
   assert.equal(U.get(A, C), 0); // C's centred value on i1 is 0: zero denominator
-  close(U.get(B, C), -4 / Math.sqrt(20), "adj(B,C)"); // (−1·0 + 2·−2) / (√5 √4)
+  assertClose(U.get(B, C), -4 / Math.sqrt(20), "adj(B,C)"); // (−1·0 + 2·−2) / (√5 √4)
   // item-item: user means A 4, B 11/4, C 5/2. i1 vs i2 over A, B:
   // x = (5−4, 3−2.75) = (1, 0.25), y = (3−4, 1−2.75) = (−1, −1.75)
   // (−1 − 0.4375) / √((1 + 0.0625)(1 + 3.0625))
   const I = computeSimilarity(tiny, { measure: "adjusted_cosine", userBased: false });
-  close(I.get(0, 1), -1.4375 / Math.sqrt(1.0625 * 4.0625), "adj(i1,i2)");
+  assertClose(I.get(0, 1), -1.4375 / Math.sqrt(1.0625 * 4.0625), "adj(i1,i2)");
   // plain cosine of the same pair: (15 + 3) / √(34 · 10)
-  close(computeSimilarity(tiny, { measure: "cosine", userBased: false }).get(0, 1), 18 / Math.sqrt(340), "cos(i1,i2)");
+  assertClose(computeSimilarity(tiny, { measure: "cosine", userBased: false }).get(0, 1), 18 / Math.sqrt(340), "cos(i1,i2)");
 });
 
 test("pearson_baseline by hand: cosine of baseline residuals, shrunk by (n−1)/(n−1+λ)", () => {
@@ -134,14 +121,14 @@ test("pearson_baseline by hand: cosine of baseline residuals, shrunk by (n−1)/
   //   C: i1 4−3.5 = 0.5, i4 1−4 = −3
   const raw = computeSimilarity(tiny, { measure: "pearson_baseline", baselines, shrinkage: 0 });
   // A, B (n = 3): 0.5 / √((1 + 0.25 + 0.25) · 0.25)
-  close(raw.get(A, B), 0.5 / Math.sqrt(1.5 * 0.25), "pb(A,B)");
+  assertClose(raw.get(A, B), 0.5 / Math.sqrt(1.5 * 0.25), "pb(A,B)");
   // A, C: n = 1 < 2, the measure's own minimum support → 0
   assert.equal(raw.get(A, C), 0);
   // B, C (n = 2): (0.25 − 6) / √((0.25 + 4)(0.25 + 9))
-  close(raw.get(B, C), -5.75 / Math.sqrt(4.25 * 9.25), "pb(B,C)");
+  assertClose(raw.get(B, C), -5.75 / Math.sqrt(4.25 * 9.25), "pb(B,C)");
   const shrunk = computeSimilarity(tiny, { measure: "pearson_baseline", baselines }); // λ = 100
-  close(shrunk.get(A, B), (0.5 / Math.sqrt(1.5 * 0.25)) * (2 / 102), "shrunk pb(A,B)");
-  close(shrunk.get(B, C), (-5.75 / Math.sqrt(4.25 * 9.25)) * (1 / 101), "shrunk pb(B,C)");
+  assertClose(shrunk.get(A, B), (0.5 / Math.sqrt(1.5 * 0.25)) * (2 / 102), "shrunk pb(A,B)");
+  assertClose(shrunk.get(B, C), (-5.75 / Math.sqrt(4.25 * 9.25)) * (1 / 101), "shrunk pb(B,C)");
 });
 
 test("minSupport zeroes pairs with fewer common ratings", () => {
@@ -152,7 +139,7 @@ test("minSupport zeroes pairs with fewer common ratings", () => {
   const s3 = computeSimilarity(tiny, { measure: "msd", minSupport: 3 });
   assert.equal(s3.get(B, C), 0);
   assert.equal(s3.get(A, C), 0);
-  close(s3.get(A, B), 1 / 5, "msd(A,B) kept");
+  assertClose(s3.get(A, B), 1 / 5, "msd(A,B) kept");
   const s4 = computeSimilarity(tiny, { measure: "jaccard", minSupport: 4 });
   assert.equal(s4.get(A, B), 0);
 });
@@ -189,7 +176,7 @@ function randomData(seed: number, nU: number, nI: number, density: number, half:
   // make sure every user and item exists
   for (let u = 0; u < nU; u++) t.push([`u${u}`, `i${nI}`, 1 + rng.int(5)]);
   for (let i = 0; i <= nI; i++) t.push([`u${nU}`, `i${i}`, 1 + rng.int(5)]);
-  return dataset(t, `random ${seed}`);
+  return tripleDataset(t, `random ${seed}`);
 }
 
 /** The naive similarity of entities a and b, straight from the definitions in measures.ts. */
@@ -303,7 +290,7 @@ test("every measure matches a brute-force reference on random data, user- and it
             for (let b = 0; b < n; b++) {
               const got = S.get(a, b);
               const want = reference(d, measure, userBased, minSupport, shrinkage, base, a, b);
-              close(got, want, `${measure} ${userBased ? "user" : "item"} minSupport ${minSupport} (${a},${b})`, 1e-5);
+              assertClose(got, want, `${measure} ${userBased ? "user" : "item"} minSupport ${minSupport} (${a},${b})`, 1e-5);
               assert.equal(got, S.get(b, a), "symmetric");
               assert.ok(got >= lo && got <= hi, `${measure} ${got} in [${lo}, ${hi}]`);
               if (a !== b && got !== 0) nonZero++;
