@@ -39,20 +39,19 @@ import { Rng } from "../random";
 import { FactorModel, checkInt, checkNonNegative, checkTrain } from "./factor-model";
 import { shuffleInPlace, shuffleRange } from "./shuffle";
 
-export interface SVDOptions {
-  /** Number of latent factors k (default 100). */
+/** Options every SGD-trained factor model here shares (defaults differ per model: see its DEFAULTS). */
+export interface SgdFactorOptions {
+  /** Number of latent factors k. */
   nFactors?: number;
-  /** Number of passes over the ratings (default 20). */
+  /** Number of passes over the ratings. */
   nEpochs?: number;
-  /** Use μ + b_u + b_i (default true); false gives PMF. */
-  biased?: boolean;
-  /** Mean of the normal distribution factors are drawn from (default 0). */
+  /** Mean of the normal distribution the factors are drawn from. */
   initMean?: number;
-  /** Standard deviation of that normal distribution (default 0.1). */
+  /** Standard deviation of that normal distribution. */
   initStdDev?: number;
-  /** Learning rate γ of every parameter (default 0.005). */
+  /** Learning rate γ of every parameter (lrBu … override it per group). */
   lrAll?: number;
-  /** Regularisation λ of every parameter (default 0.02). */
+  /** Regularisation λ of every parameter (regBu … override it per group). */
   regAll?: number;
   lrBu?: number;
   lrBi?: number;
@@ -62,8 +61,14 @@ export interface SVDOptions {
   regBi?: number;
   regPu?: number;
   regQi?: number;
-  /** Seed of the initialisation and of the visiting order (default 0). */
+  /** Seed of the initialisation and of the visiting order. */
   seed?: number;
+}
+
+/** SVD options; defaults in `SVD_DEFAULTS` (Surprise's: 100 factors, 20 epochs, γ 0.005, λ 0.02, N(0, 0.1)). */
+export interface SVDOptions extends SgdFactorOptions {
+  /** Use μ + b_u + b_i (default true); false gives PMF. */
+  biased?: boolean;
   /** Visiting order of the ratings in each epoch (default "fixed", as Surprise; see the module comment). */
   order?: SgdOrder;
 }

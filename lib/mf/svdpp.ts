@@ -35,35 +35,14 @@ import type { RatingDataset } from "../data/dataset";
 import { Rng } from "../random";
 import { FactorModel, checkInt, checkNonNegative, checkTrain } from "./factor-model";
 import { shuffleInPlace, shuffleRange } from "./shuffle";
-import { dropUndefined } from "./svd";
+import { dropUndefined, type SgdFactorOptions } from "./svd";
 
-export interface SVDppOptions {
-  /** Number of latent factors k (default 20). */
-  nFactors?: number;
-  /** Number of passes over the ratings (default 20). */
-  nEpochs?: number;
-  /** Mean of the normal distribution p, q and y are drawn from (default 0). */
-  initMean?: number;
-  /** Standard deviation of that distribution (default 0.1). */
-  initStdDev?: number;
-  /** Learning rate γ of every parameter (default 0.007). */
-  lrAll?: number;
-  /** Regularisation λ of every parameter (default 0.02). */
-  regAll?: number;
-  lrBu?: number;
-  lrBi?: number;
-  lrPu?: number;
-  lrQi?: number;
+/** SVD++ options; defaults in `SVDPP_DEFAULTS` (Surprise's: 20 factors, 20 epochs, γ 0.007, λ 0.02, N(0, 0.1)). */
+export interface SVDppOptions extends SgdFactorOptions {
   lrYj?: number;
-  regBu?: number;
-  regBi?: number;
-  regPu?: number;
-  regQi?: number;
   regYj?: number;
   /** How the implicit vectors y_j are updated (see the module comment; default "per-rating"). */
   yUpdate?: "per-rating" | "per-user";
-  /** Seed of the initialisation and of the visiting order (default 0). */
-  seed?: number;
   /** New random order of users (and of each user's ratings) every epoch (default true); false = by inner id. */
   shuffle?: boolean;
 }
