@@ -47,6 +47,7 @@ export * from "./split/holdout";
 export * from "./split/leaveOneOut";
 export * from "./split/kfold";
 export * from "./split/perUser";
+export * from "./split/temporal";
 export * from "./metrics/accuracy";
 export * from "./metrics/topn";
 export * from "./metrics/hits";
@@ -60,6 +61,11 @@ export * from "./eval/format";
 export * from "./eval/sample";
 export * from "./eval/cosine";
 export * from "./eval/curves";
+// real-world concerns: stoplists, outliers, time, churn
+export * from "./realworld/stoplist";
+export * from "./realworld/outliers";
+export * from "./realworld/recency";
+export * from "./realworld/churn";
 // notebooks: figures, display, records, progress, tables
 export * as plot from "./plot/figure";
 export * from "./notebook/display";

@@ -7,6 +7,7 @@
 import { PopularityRecommender } from "../baseline/popularity";
 import { RandomRecommender } from "../baseline/random";
 import { ItemSimRecommender } from "../cooccurrence/itemsim";
+import { RecencyPopularity, RECENT_POPULARITY_PARAMS } from "../realworld/recency";
 import { ContentKNN } from "../content/contentKnn";
 import { parseContentFeatures } from "../content/contentSimilarity";
 import { PerUserRegression } from "../content/perUserRegression";
@@ -121,6 +122,15 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
     kind: "ranking",
     params: {},
     create: () => new PopularityRecommender(),
+  }),
+  define({
+    id: "recent-popularity",
+    title: "Most popular, time-decayed",
+    description:
+      "Popularity where each interaction weighs 2^(−age/halfLife), age measured from the newest train rating (Ding & Li 2005, time-weight CF); needs timestamps.",
+    kind: "ranking",
+    params: RECENT_POPULARITY_PARAMS,
+    create: (p) => new RecencyPopularity({ halfLifeDays: p.halfLifeDays }),
   }),
   define({
     id: "itemsim",

@@ -34,7 +34,7 @@ interface CommandEntry {
 const COMMANDS: CommandEntry[] = [
   { name: "data", summary: "list, fetch and inspect datasets", load: () => require("./data") as typeof import("./data") },
   { name: "algorithms", summary: "list the algorithms and their parameters", load: () => require("./algorithms") as typeof import("./algorithms") },
-  { name: "evaluate", summary: "evaluate an algorithm under a protocol (course, holdout, loo, kfold)", load: () => require("./evaluate") as typeof import("./evaluate") },
+  { name: "evaluate", summary: "evaluate an algorithm under a protocol (course, holdout, loo, kfold, temporal, temporal-loo)", load: () => require("./evaluate") as typeof import("./evaluate") },
   { name: "recommend", summary: "fit an algorithm and print a user's top-n with titles", load: () => require("./recommend") as typeof import("./recommend") },
   { name: "assign", summary: "write the student version of notebooks (solutions stubbed, hidden tests removed)", load: () => require("./assign") as typeof import("./assign") },
   { name: "autograde", summary: "grade submissions with the hidden tests; write grades and feedback", load: () => require("./autograde") as typeof import("./autograde") },

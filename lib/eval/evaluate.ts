@@ -21,6 +21,14 @@
  * - `loo` — leave-one-out: the hit-rate family and user coverage on the leave-one-out lists.
  * - `kfold` — the `holdout` metrics on each of `folds` folds; `metrics` holds the means over folds,
  *   `std` the population standard deviations beside them, `seconds.fit` the mean fit time per fold.
+ * - `temporal` — the `holdout` metrics on a temporal split (`temporalSplit`: train on the oldest
+ *   1 − `testSize` of the ratings, test on the newest). Test users without train ratings (new
+ *   users, cold start) stay in the ranking metrics; `counts.coldStartUsers` says how many.
+ * - `temporal-loo` — the `loo` metrics with each user's latest rating held out
+ *   (`temporalLeaveOneOut`) instead of a random one: random leave-one-out lets a model learn from
+ *   a user's future ratings, which flatters it; this protocol does not.
+ *   Both temporal protocols need timestamps and ignore `seed` for the split (they are
+ *   deterministic); `seed` still drives `sampleUsers`.
  *
  * Metrics that do not apply are omitted, never zero: RMSE/MAE for a model with
  * `predictsRatings === false`, and any metric whose input turned out empty (`notes` says why).
@@ -32,6 +40,7 @@ import { Rng } from "../random";
 import { randomSplit } from "../split/holdout";
 import { leaveOneOut } from "../split/leaveOneOut";
 import { kFold } from "../split/kfold";
+import { temporalLeaveOneOut, temporalSplit } from "../split/temporal";
 import type { Split } from "../split/common";
 import { mae, rmse } from "../metrics/accuracy";
 import { TopNLists, countRecommendations, topNLists } from "../metrics/topn";
@@ -42,8 +51,8 @@ import { novelty, selfInformationNovelty } from "../metrics/novelty";
 import { rankingMetrics, relevantItems } from "../metrics/ranking";
 import { CosineKind, itemCosine } from "./cosine";
 
-export type Protocol = "course" | "holdout" | "loo" | "kfold";
-export const PROTOCOLS: readonly Protocol[] = ["course", "holdout", "loo", "kfold"];
+export type Protocol = "course" | "holdout" | "loo" | "kfold" | "temporal" | "temporal-loo";
+export const PROTOCOLS: readonly Protocol[] = ["course", "holdout", "loo", "kfold", "temporal", "temporal-loo"];
 
 export interface Metrics {
   rmse?: number;
@@ -346,9 +355,15 @@ function runCourse(ctx: Ctx): number {
   return fitSeconds;
 }
 
-function runHoldout(ctx: Ctx): number {
+function runHoldout(ctx: Ctx, temporal = false): number {
   const { factory, data, o } = ctx;
-  const split = randomSplit(data, { testSize: o.testSize, seed: o.seed });
+  const split = temporal ? temporalSplit(data, { testSize: o.testSize }) : randomSplit(data, { testSize: o.testSize, seed: o.seed });
+  if (temporal) {
+    let cold = 0;
+    const t = split.test;
+    for (let u = 0; u < t.nUsers; u++) if (t.userPtr[u + 1] > t.userPtr[u] && split.train.userPtr[u + 1] === split.train.userPtr[u]) cold++;
+    ctx.counts.coldStartUsers = cold;
+  }
   ctx.progress("fit on the train split");
   const { model, seconds } = fitFresh(ctx, factory, split.train);
   noteNoAccuracy(ctx, model);
@@ -357,9 +372,9 @@ function runHoldout(ctx: Ctx): number {
   return seconds;
 }
 
-function runLoo(ctx: Ctx): number {
+function runLoo(ctx: Ctx, temporal = false): number {
   const { factory, data, o } = ctx;
-  const loo = leaveOneOut(data, { seed: o.seed });
+  const loo = temporal ? temporalLeaveOneOut(data) : leaveOneOut(data, { seed: o.seed });
   ctx.progress("fit on the leave-one-out train set");
   const { model, seconds } = fitFresh(ctx, factory, loo.train);
   const { lists, users } = hitMetrics(ctx, model, loo);
@@ -430,6 +445,8 @@ export function evaluateResolved(
   if (protocol === "course") fit = runCourse(ctx);
   else if (protocol === "holdout") fit = runHoldout(ctx);
   else if (protocol === "loo") fit = runLoo(ctx);
+  else if (protocol === "temporal") fit = runHoldout(ctx, true);
+  else if (protocol === "temporal-loo") fit = runLoo(ctx, true);
   else ({ fit, std } = runKfold(ctx));
   const result: EvalResult = {
     protocol,

@@ -59,7 +59,14 @@ function grid(input: BakeOffResult | EvalResult): Grid {
     r.seconds.fit.toFixed(2),
     r.seconds.total.toFixed(2),
   ]);
-  const extra = result.protocol === "kfold" ? `, ${o.folds} folds` : result.protocol === "loo" ? "" : `, test ${o.testSize}`;
+  const extra =
+    result.protocol === "kfold"
+      ? `, ${o.folds} folds`
+      : result.protocol === "loo" || result.protocol === "temporal-loo"
+        ? ""
+        : result.protocol === "temporal"
+          ? `, newest ${o.testSize} as test`
+          : `, test ${o.testSize}`;
   const sample = o.sampleUsers === null ? "" : `, ${o.sampleUsers} sampled users`;
   const caption = `${result.protocol} protocol on ${result.dataset} (top-${o.n}, seed ${o.seed}${extra}${sample})`;
   return { caption, header, rows };

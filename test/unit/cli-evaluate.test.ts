@@ -75,7 +75,7 @@ test("unknown algorithm, parameter, protocol or user: non-zero exit and the vali
   assert.match(r.stderr, /unknown parameter "k" for algorithm itemsim; valid parameters: minRating/);
   r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "random", "--protocol", "best");
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /valid protocols: course, holdout, loo, kfold/);
+  assert.match(r.stderr, /valid protocols: course, holdout, loo, kfold, temporal, temporal-loo/);
   r = await recsys("recommend", "--dataset", "ml-100k", "--algo", "popularity", "--user", "99999");
   assert.equal(r.code, 1);
   assert.match(r.stderr, /unknown user id "99999" in ml-100k/);
@@ -108,4 +108,53 @@ test("tune: every grid combination scored on the same folds; the best has the lo
   const bad = await recsys("tune", "--dataset", "ml-100k", "--algo", "svd", "--grid", "n_factorz=5,20");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown parameter "n_factorz" for algorithm svd; valid parameters: nFactors/);
+});
+
+test("evaluate --filter-outliers 3: a preprocessing record, the counts add up, stderr says what was removed", async () => {
+  const r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--protocol", "loo", "--filter-outliers", "3", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(out), ["dataset", "algorithm", "params", "protocol", "preprocessing", "metrics", "seconds"]);
+  const p = out.preprocessing;
+  // ml-100k: 943 users, mean 106.04 ratings, population std 100.88 → 13 users above 408.7 ratings
+  assert.equal(p.outliers.k, 3);
+  assert.equal(p.outliers.removedUsers, 13);
+  assert.equal(p.users, 943 - 13);
+  assert.equal(p.ratings + p.outliers.removedRatings, 100000);
+  assert.ok(Math.abs(p.outliers.high - (p.outliers.mean + 3 * p.outliers.std)) < 1e-9);
+  assert.match(r.stderr, /filter-outliers 3: .*removed 13 users and \d+ ratings, \d+ ratings of 930 users remain/);
+  const bad = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--filter-outliers", "0");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--filter-outliers must be a number of standard deviations > 0/);
+});
+
+test("--stoplist: blocked items are reported and never recommended; blank terms are usage errors", async () => {
+  // popularity's top-1 for user 3 of ml-100k is Star Wars (1977)
+  const plain = JSON.parse((await recsys("recommend", "--dataset", "ml-100k", "--algo", "popularity", "--user", "3", "--n", "1", "--json")).stdout);
+  assert.equal(plain.recommendations[0].item, "50");
+  const r = await recsys("recommend", "--dataset", "ml-100k", "--algo", "popularity", "--user", "3", "--n", "3", "--stoplist", "STAR WARS", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.preprocessing.stoplist.blocked, [{ item: "50", title: "Star Wars (1977)", term: "star wars", ratings: 583 }]);
+  assert.equal(out.preprocessing.ratings, 100000 - 583);
+  // the next most popular unseen items move up: Fargo, The English Patient, Toy Story
+  assert.deepEqual(out.recommendations.map((x: { item: string }) => x.item), ["100", "286", "1"]);
+  const ev = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--protocol", "loo", "--stoplist", "star wars,fargo", "--json");
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.deepEqual(JSON.parse(ev.stdout).preprocessing.stoplist.blocked.map((b: { item: string }) => b.item), ["50", "100"]);
+  const bad = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--stoplist", "sex,,drug");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--stoplist: .*term 2 of 3 is blank/);
+});
+
+test("evaluate --protocol temporal / temporal-loo: the future is the test set", async () => {
+  const t = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--protocol", "temporal", "--json");
+  assert.equal(t.code, 0, t.stderr);
+  const out = JSON.parse(t.stdout);
+  assert.equal(out.protocol, "temporal");
+  assert.ok(out.metrics.precision > 0 && out.metrics.precision < 1);
+  const loo = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "popularity", "--protocol", "temporal-loo");
+  assert.equal(loo.code, 0, loo.stderr);
+  assert.match(loo.stdout, /^temporal-loo protocol on ml-100k/);
+  assert.match((await recsys("evaluate", "--help")).stdout, /temporal-loo/);
 });

@@ -16,10 +16,11 @@ import { initBackend } from "../../lib/neural/backend";
 test("every registered algorithm creates, fits and predicts a model of its own id and kind", async () => {
   await initBackend(); // the TensorFlow.js models need it
   const ids = listAlgorithms().map((a) => a.id);
-  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf", "dotbias", "ncf", "rbm", "autorec"]) assert.ok(ids.includes(id), `${id} missing`);
+  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf", "dotbias", "ncf", "rbm", "autorec", "recent-popularity"]) assert.ok(ids.includes(id), `${id} missing`);
   assert.equal(new Set(ids).size, ids.length, "duplicate ids");
-  // content algorithms need item metadata: two genres and release years
+  // content algorithms need item metadata (two genres, release years), time-aware ones timestamps
   const d = fromTriples("t", ["1", "1", "2", "3"], ["a", "b", "a", "b"], Float32Array.from([5, 3, 4, 1]), {
+    timestamps: Float64Array.from([1e9, 1e9 + 3600, 1e9 + 86400, 1e9 + 2 * 86400]),
     itemMeta: {
       genreNames: ["Drama", "Comedy"],
       genres: new Map([["a", Uint8Array.from([1, 0])], ["b", Uint8Array.from([1, 1])]]),
