@@ -41,6 +41,8 @@ export * from "./mf/als";
 export * from "./mf/nmf";
 export * from "./mf/crossval";
 export * as byhand from "./mf/byhand";
+export * from "./hybrid/hybrid";
+export * from "./hybrid/coldstart";
 // evaluation
 export * from "./split/common";
 export * from "./split/holdout";

@@ -8,6 +8,7 @@ import { PopularityRecommender } from "../baseline/popularity";
 import { RandomRecommender } from "../baseline/random";
 import { ItemSimRecommender } from "../cooccurrence/itemsim";
 import { RecencyPopularity, RECENT_POPULARITY_PARAMS } from "../realworld/recency";
+import { HYBRID_STRATEGIES, Hybrid, type HybridStrategy, parseHybridSpec } from "../hybrid/hybrid";
 import { ContentKNN } from "../content/contentKnn";
 import { parseContentFeatures } from "../content/contentSimilarity";
 import { PerUserRegression } from "../content/perUserRegression";
@@ -338,6 +339,37 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
     create: (p) => new RBM(p),
   }),
   define({
+    id: "hybrid",
+    title: "Hybrid (weighted, slots, fallback)",
+    description:
+      "Combines registered algorithms given as id:weight joined by +: a weighted average of their predicted ratings (weights given, or learned by least squares on a validation split, as in Netflix Prize blending), top-n slots shared out by weight, or primary-with-fallback (Burke 2002, \"Hybrid recommender systems: survey and experiments\").",
+    kind: "rating",
+    params: {
+      algos: {
+        type: "string",
+        default: "svd:0.5+content-knn:0.5",
+        doc: "components as id:weight joined by + (each with its default parameters; weight omitted = 1)",
+      },
+      strategy: {
+        type: "enum",
+        default: "weighted",
+        choices: HYBRID_STRATEGIES,
+        doc: "weighted average of ratings, slots shared out by weight, or fallback in the listed order",
+      },
+      learn_weights: { type: "boolean", default: false, doc: "weighted only: learn the weights (≥ 0, summing to 1) by least squares on a validation split" },
+      validation_size: { type: "number", default: 0.2, min: 0.01, max: 0.99, doc: "share of the train ratings held out to learn the weights" },
+      seed: { type: "integer", default: 0, min: 0, max: 4294967295, doc: "seed of the validation split" },
+    },
+    create: (p) =>
+      new Hybrid({
+        components: hybridComponents(p.algos).map(({ id, weight }) => ({ model: createAlgorithm(id), weight })),
+        strategy: p.strategy as HybridStrategy,
+        learnWeights: p.learn_weights,
+        validationSize: p.validation_size,
+        seed: p.seed,
+      }),
+  }),
+  define({
     id: "autorec",
     title: "AutoRec (user-based autoencoder)",
     kind: "rating",
@@ -388,6 +420,28 @@ export function createAlgorithm(id: string, params: Record<string, unknown> | re
     ? parseParams(id, params as readonly string[])
     : resolveParams(`algorithm ${id}`, a.params, params as Record<string, unknown>);
   return a.create(values);
+}
+
+/** The components of a hybrid spec, each a registered algorithm other than "hybrid" itself. */
+function hybridComponents(spec: string): { id: string; weight: number }[] {
+  return parseHybridSpec(spec).map((c) => {
+    if (c.id === "hybrid") throw new Error(`algorithm hybrid: a component cannot itself be "hybrid" (in ${JSON.stringify(spec)})`);
+    getAlgorithm(c.id); // unknown ids fail here, listing the valid ones
+    return c;
+  });
+}
+
+/**
+ * What an algorithm needs before it can fit with these (complete) parameters: its own `requires`,
+ * or, for a hybrid, that of any component.
+ */
+export function algorithmRequires(id: string, params: Record<string, ParamValue>): "tensorflow" | undefined {
+  const a = getAlgorithm(id);
+  if (a.requires) return a.requires;
+  if (id === "hybrid") {
+    for (const c of hybridComponents(String(params.algos))) if (getAlgorithm(c.id).requires) return getAlgorithm(c.id).requires;
+  }
+  return undefined;
 }
 
 /** Multi-line help: one block per algorithm with its id, title, kind, description and parameters. */

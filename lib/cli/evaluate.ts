@@ -13,7 +13,7 @@
  * object after "protocol", see `preprocess`): outlier users are removed first, then the stoplist's
  * items; the protocol runs on what remains, and blocked items never appear in a list.
  */
-import { createAlgorithm, getAlgorithm, parseParams } from "../algorithms/registry";
+import { algorithmRequires, createAlgorithm, getAlgorithm, parseParams } from "../algorithms/registry";
 import { loadDataset } from "../data/load";
 import { evaluate, PROTOCOLS, type Protocol } from "../eval/evaluate";
 import { toText } from "../eval/format";
@@ -103,7 +103,13 @@ export function modelFromArgs(algo: string | undefined, pairs: string[], seed: n
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { info, params, create: () => createAlgorithm(algo, params) };
+  let requires;
+  try {
+    requires = algorithmRequires(algo, params);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { info: { ...info, requires }, params, create: () => createAlgorithm(algo, params) };
 }
 
 /** What `preprocess` did, for the JSON output. */

@@ -71,6 +71,9 @@ export class ContentKNN implements Recommender {
   private chosen: Int32Array = new Int32Array(0);
   private work: Float64Array = new Float64Array(0);
   private classScore: Float64Array = new Float64Array(0);
+  /** predict's per-class cache (−∞ = not computed) and the user it belongs to. */
+  private predictClass: Float64Array = new Float64Array(0);
+  private predictUser = -1;
 
   constructor(options: ContentKnnOptions = {}) {
     const k = options.k ?? 40;
@@ -101,6 +104,8 @@ export class ContentKNN implements Recommender {
     this.chosen = new Int32Array(this.k);
     this.work = new Float64Array(maxRow);
     this.classScore = new Float64Array(content.nClasses);
+    this.predictClass = new Float64Array(content.nClasses);
+    this.predictUser = -1;
     this.userMean = train.userMeans();
     const byRank = new Int32Array(train.nItems);
     for (let i = 0; i < train.nItems; i++) byRank[train.popularityRank[i] - 1] = i;
@@ -127,8 +132,27 @@ export class ContentKNN implements Recommender {
     const train = this.requireFit("predict");
     checkUser(train, user);
     checkItem(train, item);
-    const m = this.neighbours(train, user, item);
-    const v = m > 0 ? this.weightedAverage(m) : NaN;
+    // The prediction depends on the item only through its content class (when classes exist), so
+    // it is kept per class for the current user: predicting every item for one user (a hybrid's
+    // top-n) costs one neighbourhood per class instead of one per item.
+    const content = this.content!;
+    let v: number;
+    if (content.nClasses > 0) {
+      if (this.predictUser !== user) {
+        this.predictUser = user;
+        this.predictClass.fill(-Infinity);
+      }
+      const c = content.classOf[item];
+      v = this.predictClass[c];
+      if (v === -Infinity) {
+        const m = this.neighbours(train, user, item);
+        v = m > 0 ? this.weightedAverage(m) : NaN;
+        this.predictClass[c] = v;
+      }
+    } else {
+      const m = this.neighbours(train, user, item);
+      v = m > 0 ? this.weightedAverage(m) : NaN;
+    }
     if (Number.isNaN(v)) return this.fallbackPrediction(train, user);
     return { value: clip(v, train.ratingScale), impossible: false };
   }

@@ -158,3 +158,23 @@ test("evaluate --protocol temporal / temporal-loo: the future is the test set", 
   assert.match(loo.stdout, /^temporal-loo protocol on ml-100k/);
   assert.match((await recsys("evaluate", "--help")).stdout, /temporal-loo/);
 });
+
+test("evaluate --algo hybrid: a weighted average is at least as accurate as its parts on average; bad specs are usage errors", async () => {
+  const rmse = async (algo: string, ...params: string[]) => {
+    const r = await recsys("evaluate", "--dataset", "ml-100k", "--algo", algo, ...params.flatMap((p) => ["--param", p]), "--protocol", "holdout", "--sample-users", "5", "--json", "--quiet");
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).metrics.rmse as number;
+  };
+  const a = await rmse("baseline");
+  const b = await rmse("svd");
+  const h = await rmse("hybrid", "algos=baseline:1+svd:1");
+  // Minkowski: ‖(e_a + e_b)/2‖ ≤ (‖e_a‖ + ‖e_b‖)/2, and blending two different models helps here
+  assert.ok(h <= (a + b) / 2 + 1e-12, `hybrid ${h} vs parts ${a}, ${b}`);
+  assert.ok(h < Math.min(a, b), `hybrid ${h} beats both parts ${a}, ${b}`);
+  const bad = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "hybrid", "--param", "algos=svd:1+nope:1");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown algorithm "nope"; valid ids: .*svd/);
+  const neg = await recsys("evaluate", "--dataset", "ml-100k", "--algo", "hybrid", "--param", "algos=svd:-1+baseline:1");
+  assert.notEqual(neg.code, 0);
+  assert.match(neg.stderr, /weight/);
+});

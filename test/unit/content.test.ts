@@ -442,6 +442,15 @@ test("ContentKNN matches a brute-force reference (k smaller than the rows; many 
       }
     }
     assert.ok(checked > 500, `enough possible predictions checked (${checked})`);
+    // predict keeps a per-class cache for the current user: switching users at every call must not leak it
+    for (let i = 0; i < ds.nItems; i++) {
+      for (let u = 0; u < ds.nUsers; u++) {
+        const ref = bruteForce(ds, u, i, k);
+        const a = m.predict(u, i);
+        if (Number.isNaN(ref)) assert.ok(a.impossible, `u${u} i${i} (item-major)`);
+        else assert.ok(Math.abs(a.value - ref) < 1e-9, `u${u} i${i} (item-major): ${a.value} vs ${ref}`);
+      }
+    }
   }
 });
 
