@@ -17,6 +17,7 @@ const MODULES: (() => Benchmark[])[] = [
   () => (require("./mf") as typeof import("./mf")).benchmarks,
   () => (require("./neural") as typeof import("./neural")).benchmarks,
   () => (require("./neural-recs") as typeof import("./neural-recs")).benchmarks,
+  () => (require("./session") as typeof import("./session")).benchmarks,
 ];
 
 function all(): Benchmark[] {

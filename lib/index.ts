@@ -68,6 +68,13 @@ export * from "./realworld/stoplist";
 export * from "./realworld/outliers";
 export * from "./realworld/recency";
 export * from "./realworld/churn";
+// session-based recommendation (the GRU model: import "./lib/session/gru4rec")
+export * from "./session/types";
+export * from "./session/sessions";
+export * from "./session/popularity";
+export * from "./session/sessionKnn";
+export * from "./session/evaluate";
+export * from "./session/adapter";
 // notebooks: figures, display, records, progress, tables
 export * as plot from "./plot/figure";
 export * from "./notebook/display";

@@ -8,6 +8,9 @@ import { PopularityRecommender } from "../baseline/popularity";
 import { RandomRecommender } from "../baseline/random";
 import { ItemSimRecommender } from "../cooccurrence/itemsim";
 import { RecencyPopularity, RECENT_POPULARITY_PARAMS } from "../realworld/recency";
+import { SessionAsRecommender, SESSION_KNN_PARAMS, SESSION_POP_PARAMS, splitSessionParams } from "../session/adapter";
+import { SessionKNN, type SessionKNNOptions } from "../session/sessionKnn";
+import { SessionPopularity } from "../session/popularity";
 import { HYBRID_STRATEGIES, Hybrid, type HybridStrategy, parseHybridSpec } from "../hybrid/hybrid";
 import { ContentKNN } from "../content/contentKnn";
 import { parseContentFeatures } from "../content/contentSimilarity";
@@ -337,6 +340,27 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
       "Per-item softmax visible units over rated items, binary hidden units, CD-1; prediction = expected rating (Salakhutdinov, Mnih & Hinton 2007); the classic course's defaults.",
     params: RBM_PARAMS,
     create: (p) => new RBM(p),
+  }),
+  define({
+    id: "session-pop",
+    title: "Session popularity",
+    kind: "ranking",
+    description:
+      "The most frequent items of the training sessions (a user's ratings cut into sessions at gaps > gapSeconds), the POP baseline of Hidasi et al. 2016; as a recommender the context is the user's latest session.",
+    params: SESSION_POP_PARAMS,
+    create: (p) => new SessionAsRecommender(new SessionPopularity(), splitSessionParams(p).build),
+  }),
+  define({
+    id: "session-knn",
+    title: "Session kNN (co-occurrence within sessions)",
+    kind: "ranking",
+    description:
+      "Next item from co-occurrence within training sessions: with the last item of the user's latest session (Item-KNN, Hidasi et al. 2016; default) or with whole neighbour sessions (SKNN, Jannach & Ludewig 2017).",
+    params: SESSION_KNN_PARAMS,
+    create: (p) => {
+      const { build, model } = splitSessionParams(p);
+      return new SessionAsRecommender(new SessionKNN(model as SessionKNNOptions), build);
+    },
   }),
   define({
     id: "hybrid",
