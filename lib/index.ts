@@ -68,6 +68,7 @@ export * from "./realworld/stoplist";
 export * from "./realworld/outliers";
 export * from "./realworld/recency";
 export * from "./realworld/churn";
+export * from "./realworld/listReport";
 // session-based recommendation (the GRU model: import "./lib/session/gru4rec")
 export * from "./session/types";
 export * from "./session/sessions";
