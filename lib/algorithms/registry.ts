@@ -8,7 +8,8 @@ import { PopularityRecommender } from "../baseline/popularity";
 import { RandomRecommender } from "../baseline/random";
 import { ItemSimRecommender } from "../cooccurrence/itemsim";
 import { RecencyPopularity, RECENT_POPULARITY_PARAMS } from "../realworld/recency";
-import { SessionAsRecommender, SESSION_KNN_PARAMS, SESSION_POP_PARAMS, splitSessionParams } from "../session/adapter";
+import { SessionAsRecommender, SESSION_BUILD_PARAMS, SESSION_KNN_PARAMS, SESSION_POP_PARAMS, splitSessionParams } from "../session/adapter";
+import { GRU4Rec, GRU4REC_PARAMS, type GRU4RecOptions } from "../session/gru4rec";
 import { SessionKNN, type SessionKNNOptions } from "../session/sessionKnn";
 import { SessionPopularity } from "../session/popularity";
 import { HYBRID_STRATEGIES, Hybrid, type HybridStrategy, parseHybridSpec } from "../hybrid/hybrid";
@@ -360,6 +361,19 @@ const ALGORITHMS: readonly AlgorithmInfo[] = [
     create: (p) => {
       const { build, model } = splitSessionParams(p);
       return new SessionAsRecommender(new SessionKNN(model as SessionKNNOptions), build);
+    },
+  }),
+  define({
+    id: "gru4rec",
+    title: "GRU4Rec (session RNN, TensorFlow.js)",
+    kind: "ranking",
+    requires: "tensorflow",
+    description:
+      "A GRU reads the user's latest session item by item and scores every item as the next one; session-parallel mini-batches, in-batch plus sampled negatives, cross-entropy or ranking losses (Hidasi et al. 2016; Hidasi & Karatzoglou 2018).",
+    params: { ...GRU4REC_PARAMS, ...SESSION_BUILD_PARAMS },
+    create: (p) => {
+      const { build, model } = splitSessionParams(p);
+      return new SessionAsRecommender(new GRU4Rec(model as GRU4RecOptions), build);
     },
   }),
   define({

@@ -16,7 +16,7 @@ import { initBackend } from "../../lib/neural/backend";
 test("every registered algorithm creates, fits and predicts a model of its own id and kind", async () => {
   await initBackend(); // the TensorFlow.js models need it
   const ids = listAlgorithms().map((a) => a.id);
-  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf", "dotbias", "ncf", "rbm", "autorec", "recent-popularity", "hybrid", "session-pop", "session-knn"]) assert.ok(ids.includes(id), `${id} missing`);
+  for (const id of ["random", "popularity", "itemsim", "content-knn", "svd", "svdpp", "als", "nmf", "baseline", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "usercf", "itemcf", "dotbias", "ncf", "rbm", "autorec", "recent-popularity", "hybrid", "session-pop", "session-knn", "gru4rec"]) assert.ok(ids.includes(id), `${id} missing`);
   assert.equal(new Set(ids).size, ids.length, "duplicate ids");
   // content algorithms need item metadata (two genres, release years), time-aware ones timestamps
   const d = fromTriples("t", ["1", "1", "2", "3"], ["a", "b", "a", "b"], Float32Array.from([5, 3, 4, 1]), {
