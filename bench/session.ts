@@ -2,7 +2,8 @@
  * Benchmarks of session-based recommendation (issue: real-world recommenders, session-based part)
  * on ml-latest-small-2016: building 1-hour sessions from the 100,004 timestamped ratings, and
  * fitting + evaluating session popularity and session kNN (both modes) by Recall@20 and MRR@20
- * on the last events of the newest 20 % of the sessions (and on all their events).
+ * on the last events of the newest 20 % of the sessions (and on all their events), and GRU4Rec
+ * (TensorFlow.js, default parameters; last events only — its all-events evaluation takes ~10 s).
  */
 import type { RatingDataset } from "../lib/data/dataset";
 import { loadDataset } from "../lib/data/load";
@@ -11,6 +12,8 @@ import { SessionPopularity } from "../lib/session/popularity";
 import { SessionKNN } from "../lib/session/sessionKnn";
 import { buildSessions, sessionStats, splitSessions, type SessionSplit } from "../lib/session/sessions";
 import type { SessionRecommender } from "../lib/session/types";
+import { GRU4Rec } from "../lib/session/gru4rec";
+import { initBackend } from "../lib/neural/backend";
 import { time, type Benchmark, type BenchmarkResult } from "./types";
 
 const DATA = "ml-latest-small-2016";
@@ -72,4 +75,18 @@ export const benchmarks: Benchmark[] = [
       run: (sp: SessionSplit) => fitAndEvaluate(make, sp, true),
     }),
   ),
+  {
+    name: `session/gru4rec/${DATA}`,
+    description: "GRU4Rec, default parameters (4 epochs, one-hot input, 100 GRU units, in-batch + 128 sampled negatives, cross-entropy): fit + Recall@20/MRR@20 on the last events",
+    target: { seconds: 25 },
+    repeat: 1,
+    setup: async () => {
+      const backend = (await initBackend()).tfBackend;
+      return { sp: await split(), backend };
+    },
+    run: ({ sp, backend }: { sp: SessionSplit; backend: string }) => {
+      const r = fitAndEvaluate(() => new GRU4Rec({ progress: { silent: true } }), sp, false);
+      return { ...r, backend };
+    },
+  },
 ];
