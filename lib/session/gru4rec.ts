@@ -700,7 +700,9 @@ export class GRU4Rec implements SessionRecommender {
         history.seconds.push((Date.now() - epochStart) / 1000);
         trainedEvents.push(used);
         info = `epoch ${epoch}/${o.epochs} loss ${(lossSum / steps).toFixed(4)}`;
-        bar?.tick(0, info);
+        // the epoch ended when a slot found no session left: count the events it did not reach
+        // as done, so that the bar shows whole epochs (trainedEvents says how many were used)
+        bar?.tick(Math.max(0, pairs - used), info);
       }
     } finally {
       bar?.done(info);
