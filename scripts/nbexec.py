@@ -147,8 +147,12 @@ def main():
                                        "seconds": round(time.time() - started[i], 3)}
             status = cell.metadata["recsys"]["status"]
         if status in ("error", "timeout") and failed is None:
+            stderr = cell_stderr(cell)
+            if failure and not stderr:
+                # the cell never reported an error itself (dead kernel, timeout): say what happened
+                stderr = "%s: %s" % (failure[0], str(failure[1]))
             failed = {"index": i, "id": cell.get("id"), "status": status,
-                      "source": cell.source[:400], "stderr": cell_stderr(cell)[:4000]}
+                      "source": cell.source[:400], "stderr": stderr[:4000]}
     write_atomic(nb, args.output)
     summary = {"ok": failed is None and failure is None, "seconds": round(time.time() - t0, 3), "failed": failed}
     if failure and not failed:
