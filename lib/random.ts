@@ -144,3 +144,28 @@ function rotl(x: number, k: number): number {
 export function toRng(seedOrRng: number | Rng): Rng {
   return typeof seedOrRng === "number" ? new Rng(seedOrRng) : seedOrRng;
 }
+
+/**
+ * One word of MurmurHash3 (Appleby 2011, x86 32-bit): mixes the 32-bit `word` into the state `h`.
+ * Hash k words as murmurFinish(murmurMix(…murmurMix(seed, w1)…, wk), 4k). Used where a random
+ * value must be a pure function of ids (a user's exploration item, a (user, item) draw).
+ */
+export function murmurMix(h: number, word: number): number {
+  let k = Math.imul(word | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** MurmurHash3's finalisation of the state `h` after `lengthBytes` bytes; an unsigned 32-bit hash. */
+export function murmurFinish(h: number, lengthBytes: number): number {
+  h ^= lengthBytes;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -27,6 +27,7 @@ import {
   clip,
   topNByPrediction,
 } from "../model/recommender";
+import { murmurFinish, murmurMix } from "../random";
 
 export interface RandomOptions {
   /** Seed of the hash that makes each (user, item) draw; default 0. */
@@ -109,24 +110,5 @@ export function standardNormalFromHash(seed: number, a: number, b: number): numb
 
 /** MurmurHash3 (x86, 32-bit) of the three 32-bit words (a, b, c) with the given seed. */
 function murmur3(seed: number, a: number, b: number, c: number): number {
-  let h = seed >>> 0;
-  h = mixWord(h, a);
-  h = mixWord(h, b);
-  h = mixWord(h, c);
-  h ^= 12; // length in bytes
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-function mixWord(h: number, word: number): number {
-  let k = Math.imul(word | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return murmurFinish(murmurMix(murmurMix(murmurMix(seed >>> 0, a), b), c), 12);
 }

@@ -27,7 +27,7 @@ import {
   checkItem,
   checkUser,
 } from "../model/recommender";
-import { Rng } from "../random";
+import { Rng, murmurFinish, murmurMix } from "../random";
 
 export interface ExplorationOptions {
   /** Seed of the per-user draws (default 0). */
@@ -262,17 +262,5 @@ function union(a: ReadonlySet<number>, b: ReadonlySet<number> | undefined): Read
 
 /** MurmurHash3 (Appleby 2011) 32-bit of the single word `user` with `seed` as the initial value. */
 export function hashSeedUser(seed: number, user: number): number {
-  let k = Math.imul(user | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  let h = (seed | 0) ^ k;
-  h = (h << 13) | (h >>> 19);
-  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  h ^= 4;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmurFinish(murmurMix(seed | 0, user), 4);
 }
