@@ -163,12 +163,8 @@ export class SVD extends FactorModel {
     const bi = new Float64Array(train.nItems);
     const mu = o.biased ? train.globalMean : 0;
     const visit = new VisitOrder(train, o.order, rng);
-    this.epochRmse = [];
-    for (let epoch = 0; epoch < o.nEpochs; epoch++) {
-      const { users, items, ratings, order } = visit.next();
-      const sse = sgdEpoch(users, items, ratings, order, W, nU * k, bu, bi, mu, k, o.biased, o);
-      this.epochRmse.push(Math.sqrt(sse / train.nRatings));
-    }
+    // published before training: the parameters are views that the epochs update in place, so
+    // `afterEpoch` (and predict inside it) sees the model as trained so far
     this.setParameters(train, {
       mu: train.globalMean,
       bu,
@@ -177,8 +173,18 @@ export class SVD extends FactorModel {
       itemFactors: W.subarray(nU * k),
       k,
     });
+    this.epochRmse = [];
+    for (let epoch = 0; epoch < o.nEpochs; epoch++) {
+      const { users, items, ratings, order } = visit.next();
+      const sse = sgdEpoch(users, items, ratings, order, W, nU * k, bu, bi, mu, k, o.biased, o);
+      this.epochRmse.push(Math.sqrt(sse / train.nRatings));
+      this.afterEpoch(epoch + 1, train);
+    }
     return this;
   }
+
+  /** Called after every epoch with the number of epochs done (a hook for measuring subclasses). */
+  protected afterEpoch(_epochs: number, _train: RatingDataset): void {}
 }
 
 /** PMF: `SVD` without biases (r̂_ui = q_i · p_u); same options and defaults otherwise. */

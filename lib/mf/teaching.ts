@@ -24,10 +24,8 @@
  */
 import { Matrix as MlMatrix, SingularValueDecomposition } from "ml-matrix";
 import type { RatingDataset } from "../data/dataset";
-import { Rng } from "../random";
 import { evaluateRatings } from "./crossval";
-import { checkTrain } from "./factor-model";
-import { SVD, SVDOptions, VisitOrder, sgdEpoch } from "./svd";
+import { SVD, SVDOptions } from "./svd";
 
 export type Table = number[][];
 
@@ -272,11 +270,9 @@ export interface LearningCurve {
 }
 
 /**
- * `SVD` (or PMF, with `biased: false`) that measures itself after every epoch. The fit repeats
- * `SVD.fit` step for step (same seeded initialisation, visiting order and `sgdEpoch`), so the
- * model after epoch e is exactly `new SVD({ ...options, nEpochs: e }).fit(train)` (a unit test
- * checks it); the parameters are published before the first epoch, so `predict` sees them as they
- * are trained.
+ * `SVD` (or PMF, with `biased: false`) that measures itself after every epoch through `SVD.fit`'s
+ * `afterEpoch` hook, so the model after epoch e is exactly `new SVD({ ...options, nEpochs: e })
+ * .fit(train)` (a unit test checks it).
  */
 class MeasuredSVD extends SVD {
   readonly curve: LearningCurve = { epochs: [], train: [], validation: [] };
@@ -288,36 +284,10 @@ class MeasuredSVD extends SVD {
     super(options);
   }
 
-  override fit(train: RatingDataset): this {
-    const o = this.options;
-    checkTrain(this.id, train);
-    const k = o.nFactors;
-    const nU = train.nUsers;
-    const rng = new Rng(o.seed);
-    const W = new Float64Array((nU + train.nItems) * k);
-    for (let x = 0; x < W.length; x++) W[x] = rng.normal(o.initMean, o.initStdDev);
-    const bu = new Float64Array(nU);
-    const bi = new Float64Array(train.nItems);
-    const mu = o.biased ? train.globalMean : 0;
-    const visit = new VisitOrder(train, o.order, rng);
-    this.setParameters(train, {
-      mu: train.globalMean,
-      bu,
-      bi,
-      userFactors: W.subarray(0, nU * k),
-      itemFactors: W.subarray(nU * k),
-      k,
-    });
-    this.epochRmse = [];
-    for (let epoch = 0; epoch < o.nEpochs; epoch++) {
-      const { users, items, ratings, order } = visit.next();
-      const sse = sgdEpoch(users, items, ratings, order, W, nU * k, bu, bi, mu, k, o.biased, o);
-      this.epochRmse.push(Math.sqrt(sse / train.nRatings));
-      this.curve.epochs.push(epoch + 1);
-      this.curve.train.push(evaluateRatings(this, train).rmse);
-      this.curve.validation.push(evaluateRatings(this, this.validation).rmse);
-    }
-    return this;
+  protected override afterEpoch(epochs: number, train: RatingDataset): void {
+    this.curve.epochs.push(epochs);
+    this.curve.train.push(evaluateRatings(this, train).rmse);
+    this.curve.validation.push(evaluateRatings(this, this.validation).rmse);
   }
 }
 
