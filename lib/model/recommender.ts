@@ -178,3 +178,14 @@ export function globalMeanFallback(train: RatingDataset, user: number, item: num
   const details = unknownReason(train, user, item);
   return details === null ? null : { value: clip(train.globalMean, train.ratingScale), impossible: true, details };
 }
+
+/**
+ * `predict` of a model that only knows users and items with train ratings: checks both ids, falls
+ * back to the global mean (`globalMeanFallback`) when either is unknown, else clips `raw()` to the
+ * rating scale.
+ */
+export function predictKnownOrMean(train: RatingDataset, user: number, item: number, raw: () => number): Prediction {
+  checkUser(train, user);
+  checkItem(train, item);
+  return globalMeanFallback(train, user, item) ?? { value: clip(raw(), train.ratingScale), impossible: false };
+}

@@ -30,7 +30,7 @@
 import type { ParamSchema } from "../algorithms/params";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip, globalMeanFallback } from "../model/recommender";
+import { TopN, checkUser, clip, predictKnownOrMean } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 
@@ -349,12 +349,7 @@ export class AutoRec implements Recommender {
   }
 
   predict(user: number, item: number): Prediction {
-    const { train } = this.fitted();
-    checkUser(train, user);
-    checkItem(train, item);
-    const fallback = globalMeanFallback(train, user, item);
-    if (fallback) return fallback;
-    return { value: clip(this.rawPredict(user, item), train.ratingScale), impossible: false };
+    return predictKnownOrMean(this.fitted().train, user, item, () => this.rawPredict(user, item));
   }
 
   /**

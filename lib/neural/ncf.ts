@@ -25,8 +25,8 @@
 import type { ParamSchema } from "../algorithms/params";
 import type * as tfjs from "@tensorflow/tfjs";
 import type { RatingDataset } from "../data/dataset";
-import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip, globalMeanFallback } from "../model/recommender";
+import { checkInt, checkNonNegative, checkTrain } from "../mf/factor-model";
+import { TopN, checkUser, clip, predictKnownOrMean } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 import { getTf } from "./backend";
@@ -384,12 +384,7 @@ export class NCF implements Recommender {
   }
 
   predict(user: number, item: number): Prediction {
-    const { train } = this.fitted();
-    checkUser(train, user);
-    checkItem(train, item);
-    const fallback = globalMeanFallback(train, user, item);
-    if (fallback) return fallback;
-    return { value: clip(this.raw(user, item), train.ratingScale), impossible: false };
+    return predictKnownOrMean(this.fitted().train, user, item, () => this.raw(user, item));
   }
 
   /** Mean squared error of the (clipped) predictions on a test set sharing the train set's ids. */

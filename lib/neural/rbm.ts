@@ -43,7 +43,7 @@
 import type { ParamSchema } from "../algorithms/params";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip, globalMeanFallback } from "../model/recommender";
+import { TopN, checkUser, clip, predictKnownOrMean } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 
@@ -372,12 +372,7 @@ export class RBM implements Recommender {
 
   predict(user: number, item: number): Prediction {
     const { train, params } = this.fitted();
-    checkUser(train, user);
-    checkItem(train, item);
-    const fallback = globalMeanFallback(train, user, item);
-    if (fallback) return fallback;
-    const e = visibleSoftmax(params, item, this.cachedHidden(user), this.soft);
-    return { value: clip(e, train.ratingScale), impossible: false };
+    return predictKnownOrMean(train, user, item, () => visibleSoftmax(params, item, this.cachedHidden(user), this.soft));
   }
 
   /**
