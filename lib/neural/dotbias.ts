@@ -127,6 +127,38 @@ export function permutedRatings(train: RatingDataset, order: Int32Array, out?: B
   return b;
 }
 
+/**
+ * Mini-batches of the train ratings: `shuffle()` draws a new seeded order for an epoch and lays
+ * the ratings out in it (`permutedRatings`); `batch(b)` is the b-th slice of `batchSize` ratings.
+ */
+export class ShuffledBatches {
+  readonly steps: number;
+  private readonly order: Int32Array;
+  private readonly data: Batches;
+
+  constructor(
+    private readonly train: RatingDataset,
+    private readonly batchSize: number,
+    private readonly rng: Rng,
+  ) {
+    const n = train.nRatings;
+    this.steps = Math.ceil(n / batchSize);
+    this.order = Int32Array.from({ length: n }, (_, x) => x);
+    this.data = { users: new Int32Array(n), items: new Int32Array(n), ratings: new Float32Array(n) };
+  }
+
+  shuffle(): void {
+    this.rng.shuffle(this.order);
+    permutedRatings(this.train, this.order, this.data);
+  }
+
+  batch(b: number): Batches {
+    const s = b * this.batchSize;
+    const e = Math.min(this.order.length, s + this.batchSize);
+    return { users: this.data.users.subarray(s, e), items: this.data.items.subarray(s, e), ratings: this.data.ratings.subarray(s, e) };
+  }
+}
+
 /** Values drawn from N(0, std²), truncated at two standard deviations (redrawn), as PyTorch's trunc_normal_. */
 export function truncatedNormal(rng: Rng, n: number, std: number): Float32Array {
   const out = new Float32Array(n);
@@ -272,11 +304,8 @@ export class DotBias implements Recommender {
     };
 
     // --- batches: the ratings permuted once per epoch into typed arrays, sliced per step
-    const n = train.nRatings;
-    const steps = Math.ceil(n / o.batchSize);
-    const order = new Int32Array(n);
-    for (let x = 0; x < n; x++) order[x] = x;
-    const batches: Batches = { users: new Int32Array(n), items: new Int32Array(n), ratings: new Float32Array(n) };
+    const batches = new ShuffledBatches(train, o.batchSize, rng);
+    const steps = batches.steps;
     const schedule =
       o.schedule === "onecycle"
         ? oneCycleSchedule({ lrMax: o.lrMax }, steps * o.epochs)
@@ -289,16 +318,12 @@ export class DotBias implements Recommender {
         label: this.progressOptions.label ?? "dotbias",
         write: this.progressOptions.write,
         silent: this.progressOptions.silent,
-        onEpochBegin: () => {
-          rng.shuffle(order);
-          permutedRatings(train, order, batches);
-        },
+        onEpochBegin: () => batches.shuffle(),
         step: (b) => {
-          const s = b * o.batchSize;
-          const e = Math.min(n, s + o.batchSize);
-          const u = tf.tensor1d(batches.users.subarray(s, e), "int32");
-          const i = tf.tensor1d(batches.items.subarray(s, e), "int32");
-          const y = tf.tensor1d(batches.ratings.subarray(s, e));
+          const batch = batches.batch(b);
+          const u = tf.tensor1d(batch.users, "int32");
+          const i = tf.tensor1d(batch.items, "int32");
+          const y = tf.tensor1d(batch.ratings);
           const { value, grads } = tf.variableGrads(() => tf.mean(tf.squaredDifference(forward(u, i), y)) as tfjs.Scalar, vars);
           adam.step(grads, schedule.lr[t], schedule.mom[t]);
           t++;

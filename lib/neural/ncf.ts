@@ -30,7 +30,7 @@ import { TopN, checkUser, clip, predictKnownOrMean } from "../model/recommender"
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 import { getTf } from "./backend";
-import { permutedRatings, type Batches } from "./dotbias";
+import { ShuffledBatches, permutedRatings } from "./dotbias";
 import { ScheduledAdam } from "./onecycle";
 import { trainLoopSync, type ProgressOptions, type TrainHistory } from "./training";
 import { evaluateRatings } from "../mf/crossval";
@@ -262,29 +262,21 @@ export class NCF implements Recommender {
     const o = this.options;
     const net = new NCFNetwork(train.nUsers, train.nItems, o.factors, o.hidden, train.globalMean, o.seed, o.wd);
     const rng = new Rng(o.seed + 1);
-    const n = train.nRatings;
-    const steps = Math.ceil(n / o.batchSize);
-    const order = new Int32Array(n);
-    for (let x = 0; x < n; x++) order[x] = x;
-    const batches: Batches = { users: new Int32Array(n), items: new Int32Array(n), ratings: new Float32Array(n) };
+    const batches = new ShuffledBatches(train, o.batchSize, rng);
     try {
       this.history = trainLoopSync({
         epochs: o.epochs,
-        steps,
+        steps: batches.steps,
         label: this.progressOptions.label ?? "ncf",
         write: this.progressOptions.write,
         silent: this.progressOptions.silent,
-        onEpochBegin: () => {
-          rng.shuffle(order);
-          permutedRatings(train, order, batches);
-        },
+        onEpochBegin: () => batches.shuffle(),
         step: (b) => {
-          const s = b * o.batchSize;
-          const e = Math.min(n, s + o.batchSize);
+          const batch = batches.batch(b);
           return net.trainStep(
-            tf.tensor1d(batches.users.subarray(s, e), "int32"),
-            tf.tensor1d(batches.items.subarray(s, e), "int32"),
-            tf.tensor1d(batches.ratings.subarray(s, e)),
+            tf.tensor1d(batch.users, "int32"),
+            tf.tensor1d(batch.items, "int32"),
+            tf.tensor1d(batch.ratings),
             o.learningRate,
           );
         },
