@@ -125,9 +125,43 @@ export function topNByPrediction(
   n: number,
   options: RecommendOptions = {},
 ): Recommendation[] {
-  const excludeSeen = options.excludeSeen ?? true;
   const minScore = model.predictsRatings ? (options.minScore ?? -Infinity) : -Infinity;
   const heap = new TopN(n);
+  forEachCandidate(train, user, options, (i) => {
+    const pred = model.predict(user, i);
+    if (pred.value >= minScore) heap.push(i, pred.value);
+  });
+  return heap.result();
+}
+
+/**
+ * Top-n of a rating predictor that scores items with a raw, unclipped output `raw(i)`: the
+ * candidates of `forEachCandidate`, ranked by the raw value (so outputs beyond the scale keep their
+ * order), kept when the clipped value is ≥ `options.minScore`, reported clipped like `predict`.
+ */
+export function topNByRawScore(
+  train: RatingDataset,
+  user: number,
+  n: number,
+  options: RecommendOptions,
+  raw: (item: number) => number,
+): Recommendation[] {
+  const scale = train.ratingScale;
+  const minScore = options.minScore ?? -Infinity;
+  const heap = new TopN(n);
+  forEachCandidate(train, user, options, (i) => {
+    const s = raw(i);
+    if (clip(s, scale) >= minScore) heap.push(i, s);
+  });
+  return heap.result().map((r) => ({ item: r.item, score: clip(r.score, scale) }));
+}
+
+/**
+ * Calls `fn` for every item, in id order, that may be recommended to `user`: not rated by them in
+ * `train` (unless `options.excludeSeen` is false) and not in `options.exclude`.
+ */
+export function forEachCandidate(train: RatingDataset, user: number, options: RecommendOptions, fn: (item: number) => void): void {
+  const excludeSeen = options.excludeSeen ?? true;
   const seen = train.userItems;
   let p = train.userPtr[user];
   const end = train.userPtr[user + 1];
@@ -136,10 +170,8 @@ export function topNByPrediction(
     while (p < end && seen[p] < i) p++;
     if (excludeSeen && p < end && seen[p] === i) continue;
     if (options.exclude?.has(i)) continue;
-    const pred = model.predict(user, i);
-    if (pred.value >= minScore) heap.push(i, pred.value);
+    fn(i);
   }
-  return heap.result();
 }
 
 /** Clips a value to [lo, hi]. */

@@ -30,7 +30,7 @@
 import type { ParamSchema } from "../algorithms/params";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkItem, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip, predictKnownOrMean } from "../model/recommender";
+import { checkUser, clip, topNByRawScore, predictKnownOrMean } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 
@@ -359,23 +359,9 @@ export class AutoRec implements Recommender {
   recommend(user: number, n: number, options: RecommendOptions = {}): Recommendation[] {
     const { train, params } = this.fitted();
     checkUser(train, user);
-    const scale = train.ratingScale;
-    const excludeSeen = options.excludeSeen ?? true;
-    const minScore = options.minScore ?? -Infinity;
-    const heap = new TopN(n);
-    const seen = train.userItems;
-    let p = train.userPtr[user];
-    const end = train.userPtr[user + 1];
-    const knownUser = end > p;
+    const knownUser = train.userPtr[user + 1] > train.userPtr[user];
     const h = this.hidden(user);
-    for (let i = 0; i < train.nItems; i++) {
-      while (p < end && seen[p] < i) p++;
-      if (excludeSeen && p < end && seen[p] === i) continue;
-      if (options.exclude?.has(i)) continue;
-      const s = knownUser && train.itemCounts[i] > 0 ? decodeItem(params, i, h) : train.globalMean;
-      if (clip(s, scale) >= minScore) heap.push(i, s);
-    }
-    return heap.result().map((r) => ({ item: r.item, score: clip(r.score, scale) }));
+    return topNByRawScore(train, user, n, options, (i) => (knownUser && train.itemCounts[i] > 0 ? decodeItem(params, i, h) : train.globalMean));
   }
 }
 

@@ -26,7 +26,7 @@ import type { ParamSchema } from "../algorithms/params";
 import type * as tfjs from "@tensorflow/tfjs";
 import type { RatingDataset } from "../data/dataset";
 import { checkInt, checkNonNegative, checkTrain } from "../mf/factor-model";
-import { TopN, checkUser, clip, predictKnownOrMean } from "../model/recommender";
+import { checkUser, topNByRawScore, predictKnownOrMean } from "../model/recommender";
 import type { Prediction, Recommendation, RecommendOptions, Recommender } from "../model/recommender";
 import { Rng } from "../random";
 import { getTf } from "./backend";
@@ -388,22 +388,8 @@ export class NCF implements Recommender {
   recommend(user: number, n: number, options: RecommendOptions = {}): Recommendation[] {
     const { train } = this.fitted();
     checkUser(train, user);
-    const scale = train.ratingScale;
-    const excludeSeen = options.excludeSeen ?? true;
-    const minScore = options.minScore ?? -Infinity;
-    const heap = new TopN(n);
-    const seen = train.userItems;
-    let p = train.userPtr[user];
-    const end = train.userPtr[user + 1];
-    const knownUser = end > p;
-    for (let i = 0; i < train.nItems; i++) {
-      while (p < end && seen[p] < i) p++;
-      if (excludeSeen && p < end && seen[p] === i) continue;
-      if (options.exclude?.has(i)) continue;
-      const s = knownUser && train.itemCounts[i] > 0 ? this.raw(user, i) : train.globalMean;
-      if (clip(s, scale) >= minScore) heap.push(i, s);
-    }
-    return heap.result().map((r) => ({ item: r.item, score: clip(r.score, scale) }));
+    const knownUser = train.userPtr[user + 1] > train.userPtr[user];
+    return topNByRawScore(train, user, n, options, (i) => (knownUser && train.itemCounts[i] > 0 ? this.raw(user, i) : train.globalMean));
   }
 }
 
